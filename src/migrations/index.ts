@@ -1,0 +1,4 @@
+import { InitialSchema1764300000000 } from './1764300000000-initial-schema.js';
+
+/** Listed explicitly: globs match nothing under the test runner (STACK-NOTES). */
+export const migrations = [InitialSchema1764300000000];
