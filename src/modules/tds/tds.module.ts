@@ -1,7 +1,46 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { EnqueueItemsController } from './commands/enqueue-items/enqueue-items.controller.js';
+import { EnqueueItemsHandler } from './commands/enqueue-items/enqueue-items.handler.js';
+import { MarkCompletedHandler } from './commands/mark-completed/mark-completed.handler.js';
+import { MarkFailedHandler } from './commands/mark-failed/mark-failed.handler.js';
+import { ReplayDeadLetterController } from './commands/replay-dead-letter/replay-dead-letter.controller.js';
+import { ReplayDeadLetterHandler } from './commands/replay-dead-letter/replay-dead-letter.handler.js';
+import { ResolveDeadLetterController } from './commands/resolve-dead-letter/resolve-dead-letter.controller.js';
+import { ResolveDeadLetterHandler } from './commands/resolve-dead-letter/resolve-dead-letter.handler.js';
+import { EntityProcessorRegistry } from './processors/entity-processor.registry.js';
+import { GetQueueItemController } from './queries/get-queue-item/get-queue-item.controller.js';
+import { GetQueueItemHandler } from './queries/get-queue-item/get-queue-item.handler.js';
+import { GetQueueStatsController } from './queries/get-queue-stats/get-queue-stats.controller.js';
+import { GetQueueStatsHandler } from './queries/get-queue-stats/get-queue-stats.handler.js';
+import { OutboxRelayService } from './outbox/outbox-relay.service.js';
+import { QueueWorkerService } from './workers/queue-worker.service.js';
+import { RANDOM_SOURCE, RetryPolicy } from './workers/retry-policy.js';
+import { TestFaults } from './workers/test-faults.js';
 
 @Module({
   imports: [CqrsModule],
+  controllers: [
+    ReplayDeadLetterController,
+    ResolveDeadLetterController,
+    EnqueueItemsController,
+    GetQueueStatsController,
+    GetQueueItemController,
+  ],
+  providers: [
+    MarkCompletedHandler,
+    MarkFailedHandler,
+    ReplayDeadLetterHandler,
+    ResolveDeadLetterHandler,
+    QueueWorkerService,
+    OutboxRelayService,
+    RetryPolicy,
+    { provide: RANDOM_SOURCE, useValue: Math.random },
+    TestFaults,
+    EntityProcessorRegistry,
+    EnqueueItemsHandler,
+    GetQueueItemHandler,
+    GetQueueStatsHandler,
+  ],
 })
 export class TdsModule {}

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { BffModule } from './modules/bff/bff.module.js';
+import { InventoryModule } from './modules/inventory/inventory.module.js';
+import { SearchModule } from './modules/search/search.module.js';
+import { TdsModule } from './modules/tds/tds.module.js';
+import { AuthModule } from './shared/auth/auth.module.js';
+import { appConfig } from './shared/config/app.config.js';
+import { authConfig } from './shared/config/auth.config.js';
+import { databaseConfig } from './shared/config/database.config.js';
+import { outboxConfig } from './shared/config/outbox.config.js';
+import { queueConfig } from './shared/config/queue.config.js';
+import { DatabaseModule } from './shared/database/database.module.js';
+import { HttpExceptionFilter } from './shared/errors/http-exception.filter.js';
+import { HealthModule } from './shared/health/health.module.js';
+import { AppValidationPipe } from './shared/http/app-validation.pipe.js';
+
+/** Every configuration namespace; each validates its variables when loaded. */
+export const CONFIG_NAMESPACES = [appConfig, authConfig, databaseConfig, queueConfig, outboxConfig];
+
+@Module({
+  imports: [
+    // Configuration comes from the environment only.
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: CONFIG_NAMESPACES }),
+    CqrsModule.forRoot(),
+    DatabaseModule,
+    HealthModule,
+    AuthModule,
+    TdsModule,
+    InventoryModule,
+    SearchModule,
+    BffModule,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    { provide: APP_PIPE, useClass: AppValidationPipe },
+  ],
+})
+export class AppModule {}

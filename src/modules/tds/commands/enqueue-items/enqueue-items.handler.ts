@@ -1,0 +1,103 @@
+import { ConfigService } from '@nestjs/config';
+import { CommandHandler } from '@nestjs/cqrs';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
+import type { QueueConfig } from '../../../../shared/config/queue.config.js';
+import { queryRows } from '../../../../shared/database/sql.js';
+import { DomainError } from '../../../../shared/errors/domain-error.js';
+import { EnqueueItemsCommand } from './enqueue-items.command.js';
+import type { EnqueueItemsResponse, EnqueueItemsResult, IdempotencyClaim } from './enqueue-items.command.js';
+import {
+  CLAIM_IDEMPOTENCY_KEY_SQL,
+  CREATE_BULK_RUN_SQL,
+  INSERT_QUEUE_ITEMS_SQL,
+  NOTIFY_QUEUE_SQL,
+  READ_IDEMPOTENT_RESPONSE_SQL,
+  RECORD_IDEMPOTENT_RESPONSE_SQL,
+} from './enqueue-items.sql.js';
+
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super(
+      'QUEUE.IDEMPOTENCY_KEY_REUSED',
+      422,
+      'This Idempotency-Key was already used with a different request in the last 24 hours; use a new key for a new request',
+    );
+  }
+}
+
+/** Only accepted requests are stored under their key: a refused one enqueued nothing, so its retry is simply validated again. */
+const ACCEPTED = 202;
+
+@CommandHandler(EnqueueItemsCommand)
+export class EnqueueItemsHandler implements ICommandHandler<EnqueueItemsCommand, EnqueueItemsResult> {
+  private readonly queue: QueueConfig;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    config: ConfigService,
+  ) {
+    this.queue = config.getOrThrow<QueueConfig>('queue');
+  }
+
+  execute(command: EnqueueItemsCommand): Promise<EnqueueItemsResult> {
+    // Every statement goes through the transaction's runner: with a one-connection pool
+    // (embedded PGlite) a DataSource query here would wait for this very transaction.
+    return this.dataSource.transaction(async (manager) => {
+      const db = manager.queryRunner as QueryRunner;
+      const { idempotency } = command;
+      if (idempotency) {
+        const first = await this.claimKey(db, idempotency);
+        if (first) return { response: first, replayed: true };
+      }
+      const response = await this.enqueue(db, command);
+      if (idempotency) {
+        await queryRows(db, RECORD_IDEMPOTENT_RESPONSE_SQL, [
+          idempotency.apiKeyId,
+          idempotency.key,
+          ACCEPTED,
+          JSON.stringify(response),
+        ]);
+      }
+      return { response, replayed: false };
+    });
+  }
+
+  /** Undefined when the key is ours to use; else the response of the key's first request. */
+  private async claimKey(db: QueryRunner, { apiKeyId, key, requestHash }: IdempotencyClaim) {
+    const claimed = await queryRows(db, CLAIM_IDEMPOTENCY_KEY_SQL, [apiKeyId, key, requestHash]);
+    if (claimed.length > 0) return undefined;
+    const [first] = await queryRows<{ requestHash: string; response: EnqueueItemsResponse }>(
+      db,
+      READ_IDEMPOTENT_RESPONSE_SQL,
+      [apiKeyId, key],
+    );
+    if (first.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    return first.response;
+  }
+
+  private async enqueue(db: QueryRunner, { source, items }: EnqueueItemsCommand): Promise<EnqueueItemsResponse> {
+    const types = new Set(items.map((item) => item.entityType));
+    const [run] = await queryRows<{ id: string | number }>(db, CREATE_BULK_RUN_SQL, [
+      source,
+      types.size === 1 ? items[0].entityType : null,
+      items.length,
+    ]);
+    const syncRunId = Number(run.id);
+    const inserted = await queryRows<{ id: string | number }>(db, INSERT_QUEUE_ITEMS_SQL, [
+      source,
+      syncRunId,
+      items.map((item) => item.entityType),
+      items.map((item) => item.sourceEntityId),
+      items.map((item) => item.operation),
+      items.map((item) => item.version),
+      items.map((item) => JSON.stringify(item.payload)),
+      items.map((item) => item.priority),
+      items.map((item) => this.queue.maxAttemptsByType[item.entityType] ?? this.queue.maxAttempts),
+    ]);
+    await queryRows(db, NOTIFY_QUEUE_SQL);
+    // bigint arrives as a string from pg and as a number from PGlite.
+    return { syncRunId, queueItemIds: inserted.map((row) => Number(row.id)) };
+  }
+}

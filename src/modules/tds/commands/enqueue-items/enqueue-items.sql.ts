@@ -1,0 +1,65 @@
+/**
+ * The bulk enqueue, statement by statement, all in one transaction (the handler's order):
+ * claim the idempotency key, create the run, insert the items, notify the workers, record the
+ * response under the key.
+ */
+
+/**
+ * Claims an idempotency key for this request, first thing in the transaction. Returns a row
+ * when the key is ours: new, or older than 24 h (then it is reused as if new). Returns nothing
+ * when a live key exists. A concurrent request holding the same key has its uncommitted row in
+ * the unique index: this statement waits for that transaction to end, then sees its row (and
+ * returns nothing) or, if it rolled back, inserts. So two requests with one key never both
+ * enqueue. $1 api_key_id, $2 key, $3 request_hash.
+ */
+export const CLAIM_IDEMPOTENCY_KEY_SQL = `
+INSERT INTO tds_idempotency_keys AS k (api_key_id, key, request_hash)
+VALUES ($1, $2, $3)
+ON CONFLICT (api_key_id, key) DO UPDATE
+  SET request_hash = EXCLUDED.request_hash, status_code = NULL, response = NULL, created_at = now()
+  WHERE k.created_at <= now() - interval '24 hours'
+RETURNING 1`;
+
+/**
+ * The live key's first request. A new statement sees the row the claim waited for, committed
+ * with its response (claim and response are written in one transaction).
+ */
+export const READ_IDEMPOTENT_RESPONSE_SQL = `
+SELECT request_hash AS "requestHash", response
+FROM tds_idempotency_keys
+WHERE api_key_id = $1 AND key = $2`;
+
+export const RECORD_IDEMPOTENT_RESPONSE_SQL = `
+UPDATE tds_idempotency_keys SET status_code = $3, response = $4::jsonb
+WHERE api_key_id = $1 AND key = $2`;
+
+/** The bulk run the items belong to; workers count its items and close it when the last ends. */
+export const CREATE_BULK_RUN_SQL = `
+INSERT INTO tds_sync_runs (kind, source, entity_type, status, total, started_at)
+VALUES ('bulk', $1, $2, 'running', $3, now())
+RETURNING id`;
+
+/**
+ * All items in one multi-row insert: one array per column, unnested together (n-th element of
+ * each = n-th item). Ids come from a sequence as rows are inserted, and the rows are inserted
+ * in request order (ORDER BY ordinality), so ordering the returned ids gives them back in
+ * request order; this also makes a later item of the request the later arrival, which wins at
+ * equal version. Payloads arrive as JSON text and are stored as sent.
+ * $1 source, $2 sync_run_id, $3.. the item columns.
+ */
+export const INSERT_QUEUE_ITEMS_SQL = `
+WITH inserted AS (
+  INSERT INTO tds_sync_queue
+    (source, sync_run_id, entity_type, source_entity_id, operation, version, payload, priority,
+     status, attempt, max_attempts, next_attempt_at)
+  SELECT $1, $2, i.entity_type, i.source_entity_id, i.operation, i.version, i.payload, i.priority,
+         'pending', 0, i.max_attempts, now()
+  FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::jsonb[], $8::smallint[], $9::int[])
+       WITH ORDINALITY AS i (entity_type, source_entity_id, operation, version, payload, priority, max_attempts, n)
+  ORDER BY i.n
+  RETURNING id
+)
+SELECT id FROM inserted ORDER BY id`;
+
+/** Wakes the workers (LISTEN tds_queue); PostgreSQL delivers it at commit, never before. */
+export const NOTIFY_QUEUE_SQL = `SELECT pg_notify('tds_queue', '')`;

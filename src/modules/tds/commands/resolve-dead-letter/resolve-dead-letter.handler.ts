@@ -1,0 +1,24 @@
+import { CommandHandler } from '@nestjs/cqrs';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../../../../shared/database/sql.js';
+import { deadLetterNotOpen } from './dead-letter.errors.js';
+import { ResolveDeadLetterCommand } from './resolve-dead-letter.command.js';
+import type { ResolveDeadLetterResult } from './resolve-dead-letter.command.js';
+
+@CommandHandler(ResolveDeadLetterCommand)
+export class ResolveDeadLetterHandler implements ICommandHandler<ResolveDeadLetterCommand, ResolveDeadLetterResult> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute({ deadLetterId, resolvedBy, note }: ResolveDeadLetterCommand): Promise<ResolveDeadLetterResult> {
+    const [row] = await queryRows<{ resolvedAt: Date }>(
+      this.dataSource,
+      `UPDATE tds_dead_letters SET resolved_at = clock_timestamp(), resolved_by = $2, resolution_note = $3
+       WHERE id = $1 AND resolved_at IS NULL
+       RETURNING resolved_at AS "resolvedAt"`,
+      [deadLetterId, resolvedBy, note],
+    );
+    if (!row) throw await deadLetterNotOpen(this.dataSource, deadLetterId);
+    return { deadLetterId, resolvedAt: new Date(row.resolvedAt).toISOString(), resolvedBy, note };
+  }
+}

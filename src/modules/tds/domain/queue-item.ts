@@ -1,0 +1,18 @@
+/** A queue item's life (the CHECK constraint of tds_sync_queue.status). */
+export const QUEUE_STATUSES = [
+  'pending',
+  'processing',
+  'completed',
+  'retry',
+  'dead_letter',
+  'superseded',
+  'unchanged',
+  'cancelled',
+] as const;
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+
+/** The item's version is what the mirror holds: applied, or found there already with the same content. */
+export const APPLIED_STATUSES: readonly QueueStatus[] = ['completed', 'unchanged'];
+
+/** What a queue item does to its record in the mirror. */
+export const OPERATIONS = ['create', 'update', 'delete'] as const;

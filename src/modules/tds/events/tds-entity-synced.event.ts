@@ -1,0 +1,26 @@
+import { DomainEvent } from '../../../shared/events/domain-event.js';
+import type { EventData, EventMeta } from '../../../shared/events/domain-event.js';
+
+export type EntityOperation = 'create' | 'update' | 'delete';
+export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
+
+/** A change applied to the mirror: `tds.entity.create` / `.update` / `.delete`, after its effect. */
+export class TdsEntitySyncedEvent extends DomainEvent {
+  static readonly types = ['tds.entity.create', 'tds.entity.update', 'tds.entity.delete'] as const;
+  declare readonly source: string;
+  declare readonly entityType: string;
+  declare readonly sourceEntityId: string;
+  declare readonly operation: EntityOperation;
+  declare readonly version: number;
+  declare readonly queueItemId: number;
+  declare readonly changes: FieldChanges;
+  declare readonly data: Record<string, unknown>;
+
+  constructor(props: EventMeta & EventData<TdsEntitySyncedEvent>) {
+    super(props);
+  }
+
+  get eventType(): string {
+    return `tds.entity.${this.operation}`;
+  }
+}

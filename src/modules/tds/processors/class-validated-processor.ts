@@ -1,0 +1,44 @@
+import { getMetadataStorage } from 'class-validator';
+import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+import { flattenValidationErrors } from '../../../shared/errors/flatten-validation-errors.js';
+import { validatePlain } from '../../../shared/validation/validate-plain.js';
+import type { EntityProcessor, PayloadFieldError } from './entity-processor.js';
+
+/**
+ * A processor whose payload rules are a class-validator DTO. Key fields carry `always` rules
+ * (@IsKey), so a delete, validated with a group no other rule belongs to, checks only them.
+ * Payloads are never whitelisted: extra fields are the source's data and are kept.
+ */
+export abstract class ClassValidatedProcessor implements EntityProcessor {
+  private static readonly KEYS_ONLY = { groups: ['tds:keys-only'] };
+
+  abstract readonly entityType: string;
+  abstract readonly keyFields: readonly string[];
+  readonly fields: readonly string[];
+
+  protected constructor(private readonly dto: new () => object) {
+    const properties = getMetadataStorage()
+      .getTargetValidationMetadatas(dto, '', true, false)
+      .map((metadata) => metadata.propertyName);
+    this.fields = [...new Set(properties)];
+  }
+
+  get idField(): string {
+    return this.keyFields[0];
+  }
+
+  validate(payload: Record<string, unknown>, operation: EntityOperation, sourceEntityId?: string): PayloadFieldError[] {
+    const options = operation === 'delete' ? ClassValidatedProcessor.KEYS_ONLY : {};
+    const errors = flattenValidationErrors(validatePlain(this.dto, payload, options).errors);
+    if (errors.length > 0 || sourceEntityId === undefined) return errors;
+    const actual = this.sourceEntityIdOf(payload);
+    if (actual === sourceEntityId) return [];
+    const [path, fields] = this.keyFields.length === 1 ? [this.idField, this.idField] : ['', this.keyFields.join(':')];
+    return [{ path, message: `${fields} (${JSON.stringify(actual)}) must equal sourceEntityId (${JSON.stringify(sourceEntityId)})` }];
+  }
+
+  sourceEntityIdOf(payload: Record<string, unknown>): string | undefined {
+    const parts = this.keyFields.map((field) => payload[field]);
+    return parts.some((part) => part === undefined || part === null) ? undefined : parts.map(String).join(':');
+  }
+}

@@ -1,0 +1,23 @@
+import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+
+/** A queue item as a worker sees it once claimed: everything but the payload, which stays in SQL. */
+export interface ClaimedItem {
+  id: number;
+  source: string;
+  entityType: string;
+  sourceEntityId: string;
+  operation: EntityOperation;
+  version: number;
+  attempt: number;
+  maxAttempts: number;
+  crashCount: number;
+  syncRunId: number | null;
+}
+
+/** Why one item was not applied in this batch. `retryable` false sends it to the dead letters at once. */
+export interface ItemFailure {
+  item: ClaimedItem;
+  code: string;
+  message: string;
+  retryable: boolean;
+}

@@ -1,0 +1,159 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { CommandBus } from '@nestjs/cqrs';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
+import type { QueueConfig } from '../../../shared/config/queue.config.js';
+import { DatabaseInfo } from '../../../shared/database/database-info.js';
+import { DbNotifier } from '../../../shared/database/db-notifier.js';
+import { queryRows } from '../../../shared/database/sql.js';
+import type { SqlExecutor } from '../../../shared/database/sql.js';
+import { MarkCompletedCommand } from '../commands/mark-completed/mark-completed.command.js';
+import type { MarkCompletedResult, RunDelta } from '../commands/mark-completed/mark-completed.command.js';
+import { MarkFailedCommand } from '../commands/mark-failed/mark-failed.command.js';
+import type { MarkFailedResult } from '../commands/mark-failed/mark-failed.command.js';
+import { CLAIM_BATCH_SQL, FORGET_EMPTY_CLAIMS_SQL, ISOLATE_SUSPECTS_SQL, RECORD_CLAIM_SQL } from './claim-batch.sql.js';
+import type { ClaimedItem, ItemFailure } from './claimed-item.js';
+import { FINISH_BATCH_SQL } from './finish-batch.sql.js';
+import { TestFaults } from './test-faults.js';
+import { PollingLoop } from '../../../shared/runtime/polling-loop.js';
+
+export const QUEUE_CHANNEL = 'tds_queue';
+
+interface ClaimRecord {
+  claimId: number;
+  /** Earlier batches each item died in, for items that have any. */
+  crashes: Map<number, number>;
+}
+
+/**
+ * The in-app workers: each loop claims a batch, applies it in one transaction and commits;
+ * when the queue is empty it sleeps until a NOTIFY on `tds_queue` (sent by enqueue at commit)
+ * or the poll interval, whichever comes first.
+ */
+@Injectable()
+export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(QueueWorkerService.name);
+  private readonly config: QueueConfig;
+  private readonly instanceId: string;
+  private readonly loop: PollingLoop;
+  private unlisten?: () => Promise<void>;
+
+  constructor(
+    config: ConfigService,
+    private readonly dataSource: DataSource,
+    private readonly dbInfo: DatabaseInfo,
+    private readonly notifier: DbNotifier,
+    private readonly commandBus: CommandBus,
+    private readonly faults: TestFaults,
+  ) {
+    this.config = config.getOrThrow<QueueConfig>('queue');
+    this.instanceId = config.get<string>('app.instanceId') ?? `${hostname()}-${process.pid}`;
+    this.loop = new PollingLoop({
+      name: QueueWorkerService.name,
+      step: (workerId) => this.runBatch(workerId),
+      pollIntervalMs: this.config.pollIntervalMs,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.workersEnabled || this.config.workerCount === 0) return;
+    this.unlisten = await this.notifier.listen(QUEUE_CHANNEL, () => this.loop.wake());
+    this.loop.start(this.config.workerCount, `${this.instanceId}/worker`);
+    this.logger.log(`${this.config.workerCount} queue workers started (batch ${this.config.batchSize})`);
+  }
+
+  /** SIGTERM: stop claiming, let in-flight batches commit within the timeout. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!(await this.loop.stop(this.config.shutdownTimeoutMs))) {
+      this.logger.warn('in-flight batches did not finish before the shutdown timeout');
+    }
+    await this.unlisten?.();
+  }
+
+  /**
+   * One batch: claim, record the claim outside the transaction, apply, record failures,
+   * finish, commit. Returns how many items were claimed (0: the queue had nothing due).
+   * A thrown error leaves the claim record behind, so the batch counts as one that died.
+   */
+  async runBatch(workerId: string): Promise<number> {
+    const tx = this.dataSource.createQueryRunner();
+    await tx.connect();
+    try {
+      let items: ClaimedItem[];
+      let claim: ClaimRecord;
+      if (this.dbInfo.singleSession) {
+        // Embedded PGlite: one session, held by this batch from claim to commit, so nothing can
+        // interleave; the claim record must commit before the transaction starts.
+        items = await this.claim(tx);
+        if (items.length === 0) return 0;
+        claim = await this.recordClaim(tx, workerId, items);
+        await tx.startTransaction();
+      } else {
+        await tx.startTransaction();
+        items = await this.claim(tx);
+        if (items.length === 0) {
+          await tx.commitTransaction();
+          return 0;
+        }
+        claim = await this.recordClaim(this.dataSource, workerId, items);
+      }
+      await this.apply(tx, items, claim);
+      await tx.commitTransaction();
+      return items.length;
+    } catch (error) {
+      if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await tx.release();
+    }
+  }
+
+  private claim(tx: QueryRunner): Promise<ClaimedItem[]> {
+    return queryRows<ClaimedItem>(tx, CLAIM_BATCH_SQL, [this.config.batchSize]);
+  }
+
+  private async recordClaim(db: SqlExecutor, workerId: string, items: ClaimedItem[]): Promise<ClaimRecord> {
+    const rows = await queryRows<{ claimId: number; itemId: number | null; crashes: number }>(db, RECORD_CLAIM_SQL, [
+      workerId,
+      items.map((i) => i.id),
+    ]);
+    const crashes = new Map<number, number>();
+    for (const row of rows) if (row.itemId !== null) crashes.set(Number(row.itemId), row.crashes);
+    return { claimId: rows[0].claimId, crashes };
+  }
+
+  private async apply(tx: QueryRunner, items: ClaimedItem[], { claimId, crashes }: ClaimRecord): Promise<void> {
+    if (crashes.size > 0) {
+      await tx.query(ISOLATE_SUSPECTS_SQL, [[...crashes.keys()], [...crashes.values()], claimId]);
+      await tx.query(FORGET_EMPTY_CLAIMS_SQL);
+    }
+    const poison: ItemFailure[] = [];
+    const toApply: ClaimedItem[] = [];
+    for (const item of items) {
+      const crashed = crashes.get(item.id) ?? 0;
+      const total = item.crashCount + crashed;
+      if (total >= this.config.maxCrashes) {
+        poison.push({ item, code: 'POISON', message: `its batches died ${total} times`, retryable: false });
+      } else if (crashed === 0 || items.length === 1) {
+        toApply.push(item);
+      }
+      // else: a suspect from a batch that died; it now waits in the isolated lane.
+    }
+    const completed = await this.commandBus.execute<MarkCompletedCommand, MarkCompletedResult>(new MarkCompletedCommand(tx, toApply));
+    if (this.faults.enabled) this.faults.crashIfMarked(toApply);
+    const failed = await this.commandBus.execute<MarkFailedCommand, MarkFailedResult>(
+      new MarkFailedCommand(tx, [...poison, ...completed.failures]),
+    );
+    const runs: RunDelta[] = [...completed.runs, ...failed.runs];
+    await tx.query(FINISH_BATCH_SQL, [
+      runs.map((r) => r.syncRunId),
+      runs.map((r) => r.succeeded ?? 0),
+      runs.map((r) => r.failed ?? 0),
+      claimId,
+      completed.events + failed.events > 0,
+    ]);
+  }
+}

@@ -1,0 +1,45 @@
+import { registerAs } from '@nestjs/config';
+import { IsOptional, IsString } from 'class-validator';
+import { apiKeyId, hashApiKey } from '../auth/api-key-hash.js';
+import { isRole, ROLES, type Role } from '../auth/role.js';
+import { validateConfig } from './validate-config.js';
+
+class AuthEnv {
+  /** `role:key,role:key`; unset means a generated admin key (see ApiKeyService). */
+  @IsOptional() @IsString() TDS_API_KEYS?: string;
+}
+
+export interface ConfiguredApiKey {
+  keyId: string;
+  role: Role;
+  hash: Buffer;
+}
+
+function invalid(reason: string): Error {
+  return new Error(`Invalid configuration:\n  TDS_API_KEYS: ${reason}`);
+}
+
+/** Messages name the entry by position only: any fragment of an entry may be (part of) a key. */
+function parseApiKeys(raw: string): ConfiguredApiKey[] {
+  const keys: ConfiguredApiKey[] = [];
+  raw.split(',').forEach((entry, index) => {
+    const position = `entry ${index + 1}`;
+    const separator = entry.indexOf(':');
+    if (separator < 0) throw invalid(`${position} is not of the form role:key`);
+    const role = entry.slice(0, separator).trim();
+    const key = entry.slice(separator + 1).trim();
+    if (!isRole(role)) throw invalid(`${position} has an unknown role (expected one of ${ROLES.join(', ')})`);
+    if (key === '' || /\s/.test(key)) throw invalid(`${position} has an empty key or one containing whitespace`);
+    const hash = hashApiKey(key);
+    if (keys.some((k) => k.hash.equals(hash))) throw invalid(`${position} repeats a key listed before it`);
+    keys.push({ keyId: apiKeyId(hash), role, hash });
+  });
+  return keys;
+}
+
+export const authConfig = registerAs('auth', () => {
+  const env = validateConfig(AuthEnv);
+  // Only digests are kept in the config object, so dumping it cannot reveal a key.
+  return { apiKeys: env.TDS_API_KEYS ? parseApiKeys(env.TDS_API_KEYS) : [] };
+});
+export type AuthConfig = ReturnType<typeof authConfig>;

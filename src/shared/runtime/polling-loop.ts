@@ -1,0 +1,81 @@
+import { Logger } from '@nestjs/common';
+
+export interface PollingLoopOptions {
+  name: string;
+  /** Runs one unit of work; returns how much it did (0: nothing to do, sleep). */
+  step: (loopId: string) => Promise<number>;
+  /** Sleep when idle, unless woken earlier. */
+  pollIntervalMs: number;
+}
+
+/**
+ * N concurrent loops that run a step back to back while it finds work and otherwise sleep
+ * until woken (e.g. by a NOTIFY) or the poll interval passes. A failing step is logged and
+ * retried with a growing pause, so a database outage does not spin. Stopping lets the step
+ * in flight finish, within a timeout.
+ */
+export class PollingLoop {
+  private readonly logger: Logger;
+  private readonly sleepers = new Set<() => void>();
+  private loops: Promise<void>[] = [];
+  private running = false;
+
+  constructor(private readonly options: PollingLoopOptions) {
+    this.logger = new Logger(options.name);
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(count: number, idPrefix: string): void {
+    this.running = true;
+    for (let n = 1; n <= count; n++) this.loops.push(this.run(`${idPrefix}/${n}`));
+  }
+
+  wake(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  /** Resolves true when every loop finished its step in time, false on timeout. */
+  async stop(timeoutMs: number): Promise<boolean> {
+    if (!this.running) return true;
+    this.running = false;
+    this.wake();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const finished = await Promise.race([Promise.all(this.loops).then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  private async run(loopId: string): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let done = 0;
+      try {
+        done = await this.options.step(loopId);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        this.logger.error(`${loopId}: ${(error as Error).message}`, (error as Error).stack);
+      }
+      if (done > 0 || !this.running) continue;
+      await this.sleep(failures > 0 ? Math.min(30_000, 250 * 2 ** failures) : this.options.pollIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+}

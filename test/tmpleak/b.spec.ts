@@ -1,0 +1,1 @@
+it('nothing', () => expect(1).toBe(1));
