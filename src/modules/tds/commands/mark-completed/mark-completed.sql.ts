@@ -4,8 +4,9 @@
  *
  * 1. Precedence is (version, delete beats update, arrival sequence = queue id). Within the
  *    group only the highest item per entity can reach the mirror; the others are superseded.
- * 2. The stored rows are locked in key order (two batches touching the same entities queue up
- *    instead of deadlocking) and read at their newest committed state.
+ * 2. The stored rows are locked and read at their newest committed state. A row another batch
+ *    holds is skipped, not waited for: that candidate is deferred, left pending for a later
+ *    batch, so concurrent workers never queue up behind each other's transactions.
  * 3. A candidate with lower precedence than the stored row is superseded. One with higher
  *    precedence but the same content is unchanged: only version and arrival sequence move
  *    (so an older item arriving later still loses), no event. Otherwise it is applied: upsert,
@@ -26,13 +27,21 @@ WITH items AS (
   SELECT DISTINCT ON (source, entity_type, source_entity_id) *
   FROM items
   ORDER BY source, entity_type, source_entity_id, version DESC, is_delete DESC, id DESC
+), existing AS (
+  SELECT e.source, e.entity_type, e.source_entity_id
+  FROM tds_entities e
+  JOIN candidates c USING (source, entity_type, source_entity_id)
 ), stored AS (
   SELECT e.source, e.entity_type, e.source_entity_id, e.version, e.arrival_seq, e.content_hash,
          e.data, e.deleted
   FROM tds_entities e
   JOIN candidates c USING (source, entity_type, source_entity_id)
   ORDER BY e.source, e.entity_type, e.source_entity_id
-  FOR UPDATE OF e
+  FOR UPDATE OF e SKIP LOCKED
+), deferred AS (
+  SELECT x.source, x.entity_type, x.source_entity_id FROM existing x
+  EXCEPT
+  SELECT s.source, s.entity_type, s.source_entity_id FROM stored s
 ), decided AS (
   SELECT c.*, s.source IS NULL AS is_new, s.data AS old_data, s.content_hash AS old_hash,
     CASE
@@ -44,6 +53,7 @@ WITH items AS (
     END AS outcome
   FROM candidates c
   LEFT JOIN stored s USING (source, entity_type, source_entity_id)
+  WHERE (c.source, c.entity_type, c.source_entity_id) NOT IN (SELECT * FROM deferred)
 ), upserted AS (
   INSERT INTO tds_entities AS e
     (source, entity_type, source_entity_id, version, arrival_seq, content_hash, data, deleted, synced_at)
@@ -87,6 +97,8 @@ WITH items AS (
   ORDER BY a.id
   RETURNING 1
 ), outcomes AS (
+  -- A deferred candidate is left pending, untouched: it is free again at commit. Lower items of
+  -- its entity are superseded by it, whatever becomes of it.
   SELECT i.id, i.sync_run_id,
          CASE WHEN d.id IS NULL THEN 'superseded'
               WHEN d.outcome = 'superseded' THEN 'superseded'
@@ -96,6 +108,7 @@ WITH items AS (
   LEFT JOIN decided d ON d.id = i.id
   LEFT JOIN upserted u ON u.source = d.source AND u.entity_type = d.entity_type
                       AND u.source_entity_id = d.source_entity_id
+  WHERE i.id NOT IN (SELECT c.id FROM candidates c JOIN deferred USING (source, entity_type, source_entity_id))
 ), finished AS (
   UPDATE tds_sync_queue q
   SET status = o.status, started_at = now(), completed_at = clock_timestamp(),
@@ -109,6 +122,7 @@ SELECT
     JOIN upserted u USING (source, entity_type, source_entity_id)
     WHERE d.is_new AND NOT u.inserted) AS raced,
   (SELECT count(*)::int FROM events) AS events,
+  (SELECT count(*)::int FROM deferred) AS deferred,
   COALESCE((SELECT jsonb_agg(jsonb_build_object('syncRunId', r.sync_run_id, 'succeeded', r.n))
             FROM (SELECT sync_run_id, count(*)::int AS n FROM finished
                   WHERE sync_run_id IS NOT NULL GROUP BY sync_run_id) r), '[]'::jsonb) AS runs,
