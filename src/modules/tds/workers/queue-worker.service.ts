@@ -17,10 +17,14 @@ import type { MarkFailedResult } from '../commands/mark-failed/mark-failed.comma
 import { CLAIM_BATCH_SQL, FORGET_EMPTY_CLAIMS_SQL, ISOLATE_SUSPECTS_SQL, RECORD_CLAIM_SQL } from './claim-batch.sql.js';
 import type { ClaimedItem, ItemFailure } from './claimed-item.js';
 import { FINISH_BATCH_SQL } from './finish-batch.sql.js';
+import { BatchGate } from './batch-gate.js';
 import { TestFaults } from './test-faults.js';
 import { PollingLoop } from '../../../shared/runtime/polling-loop.js';
 
 export const QUEUE_CHANNEL = 'tds_queue';
+
+/** A batch from the isolated lane: one item whose earlier batches died. */
+const isIsolated = (items: readonly ClaimedItem[]) => items.length === 1 && items[0].crashCount > 0;
 
 interface ClaimRecord {
   claimId: number;
@@ -39,6 +43,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
   private readonly config: QueueConfig;
   private readonly instanceId: string;
   private readonly loop: PollingLoop;
+  private readonly gate = new BatchGate();
   private unlisten?: () => Promise<void>;
 
   constructor(
@@ -81,25 +86,21 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
   async runBatch(workerId: string): Promise<number> {
     const tx = this.dataSource.createQueryRunner();
     await tx.connect();
+    let leave: () => void = () => undefined;
     try {
-      let items: ClaimedItem[];
-      let claim: ClaimRecord;
-      if (this.dbInfo.singleSession) {
-        // Embedded PGlite: one session, held by this batch from claim to commit, so nothing can
-        // interleave; the claim record must commit before the transaction starts.
-        items = await this.claim(tx);
-        if (items.length === 0) return 0;
-        claim = await this.recordClaim(tx, workerId, items);
-        await tx.startTransaction();
-      } else {
-        await tx.startTransaction();
-        items = await this.claim(tx);
-        if (items.length === 0) {
-          await tx.commitTransaction();
-          return 0;
-        }
-        claim = await this.recordClaim(this.dataSource, workerId, items);
+      // Embedded PGlite: one session, held by this batch from claim to commit, so nothing can
+      // interleave; the claim record must commit before the transaction starts.
+      if (!this.dbInfo.singleSession) await tx.startTransaction();
+      const items = await this.claim(tx);
+      if (items.length === 0) {
+        if (tx.isTransactionActive) await tx.commitTransaction();
+        return 0;
       }
+      // The claim is recorded only once the batch may run: one that dies while it waits
+      // blames nobody.
+      leave = await (isIsolated(items) ? this.gate.exclusive() : this.gate.shared());
+      const claim = await this.recordClaim(this.dbInfo.singleSession ? tx : this.dataSource, workerId, items);
+      if (this.dbInfo.singleSession) await tx.startTransaction();
       await this.apply(tx, items, claim);
       await tx.commitTransaction();
       return items.length;
@@ -107,6 +108,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
+      leave();
       await tx.release();
     }
   }
@@ -132,15 +134,17 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
     }
     const poison: ItemFailure[] = [];
     const toApply: ClaimedItem[] = [];
+    const isolated = isIsolated(items);
     for (const item of items) {
       const crashed = crashes.get(item.id) ?? 0;
       const total = item.crashCount + crashed;
       if (total >= this.config.maxCrashes) {
         poison.push({ item, code: 'POISON', message: `its batches died ${total} times`, retryable: false });
-      } else if (crashed === 0 || items.length === 1) {
+      } else if (crashed === 0 || isolated) {
         toApply.push(item);
       }
-      // else: a suspect from a batch that died; it now waits in the isolated lane.
+      // else: a suspect from a batch that died; its crashes moved onto its row, which puts it in
+      // the isolated lane, where it runs alone.
     }
     const completed = await this.commandBus.execute<MarkCompletedCommand, MarkCompletedResult>(new MarkCompletedCommand(tx, toApply));
     if (this.faults.enabled) this.faults.crashIfMarked(toApply);

@@ -2,7 +2,7 @@ import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import type { QueryRunner } from 'typeorm';
 import { queryRows } from '../../../../shared/database/sql.js';
-import { classifyApplyError } from '../../workers/apply-errors.js';
+import { classifyApplyError, sqlStateOf } from '../../workers/apply-errors.js';
 import type { ClaimedItem, ItemFailure } from '../../workers/claimed-item.js';
 import { TestFaults } from '../../workers/test-faults.js';
 import { MarkCompletedCommand } from './mark-completed.command.js';
@@ -57,7 +57,8 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
     } catch (error) {
       await tx.query('ROLLBACK TO SAVEPOINT apply_group');
       await tx.query('RELEASE SAVEPOINT apply_group');
-      if (error instanceof ConcurrentCreate && raceRetries > 0) {
+      // A lost race or a deadlock is about timing, not about the items: run the group again.
+      if ((error instanceof ConcurrentCreate || isConflict(error)) && raceRetries > 0) {
         return this.applyGroup(tx, items, acc, raceRetries - 1);
       }
       if (items.length === 1) {
@@ -69,6 +70,12 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
       await this.applyGroup(tx, items.slice(mid), acc, raceRetries);
     }
   }
+}
+
+/** Deadlock victim or serialization failure: the other transaction goes on, this one may retry. */
+function isConflict(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state === '40P01' || state === '40001';
 }
 
 function toFailure(item: ClaimedItem, error: unknown): ItemFailure {
