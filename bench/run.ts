@@ -5,11 +5,11 @@
  *
  *   BENCH_DATABASE_URL  admin URL of the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_ITEMS         queued updates (default 100000)      BENCH_ENTITIES  over how many entities (20000)
- *   BENCH_WORKERS       concurrent workers (default 2)        BENCH_BATCH     batch size (default 500)
+ *   BENCH_WORKERS       concurrent workers (default 2)        BENCH_BATCH     batch size (default 1000)
  *   BENCH_BACKENDS      postgres,pglite (default both)        BENCH_CLAIM_ROWS pending rows for the claim test (10000,1000000)
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -22,7 +22,7 @@ const ADMIN_URL = env('BENCH_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/
 const ITEMS = Number(env('BENCH_ITEMS', '100000'));
 const ENTITIES = Number(env('BENCH_ENTITIES', '20000'));
 const WORKERS = Number(env('BENCH_WORKERS', '2'));
-const BATCH = Number(env('BENCH_BATCH', '500'));
+const BATCH = Number(env('BENCH_BATCH', '1000'));
 const BACKENDS = env('BENCH_BACKENDS', 'postgres,pglite').split(',');
 const CLAIM_ROWS = env('BENCH_CLAIM_ROWS', '10000,1000000').split(',').map(Number);
 
@@ -85,8 +85,9 @@ async function enqueue(db: DataSource, items: number, entities: number): Promise
 }
 
 /** Runs `WORKERS` loops of the real batch step until the queue is empty; items/s from first claim to last commit. */
-async function drain(worker: QueueWorkerService): Promise<{ items: number; seconds: number }> {
+async function drain(worker: QueueWorkerService): Promise<{ items: number; seconds: number; nodeCpu: number }> {
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const counts = await Promise.all(
     Array.from({ length: WORKERS }, async (_, w) => {
       let total = 0;
@@ -95,7 +96,8 @@ async function drain(worker: QueueWorkerService): Promise<{ items: number; secon
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { items: counts.reduce((a, b) => a + b, 0), seconds };
+  const used = process.cpuUsage(cpu);
+  return { items: counts.reduce((a, b) => a + b, 0), seconds, nodeCpu: (used.user + used.system) / 1e6 / seconds };
 }
 
 async function throughput(backend: string, dbEnv: Record<string, string>): Promise<Row> {
@@ -104,7 +106,7 @@ async function throughput(backend: string, dbEnv: Record<string, string>): Promi
     const db = app.get(DataSource);
     await enqueue(db, ITEMS, ENTITIES);
     await db.query('ANALYZE tds_sync_queue');
-    const { seconds } = await drain(app.get(QueueWorkerService));
+    const { seconds, nodeCpu } = await drain(app.get(QueueWorkerService));
     const [check] = await db.query(`SELECT count(*)::int AS open FROM tds_sync_queue WHERE status IN ('pending', 'retry')`);
     if (check.open !== 0) throw new Error(`drain incomplete: ${check.open} items open`);
     // Claims above the item count are retries (e.g. a deadlock victim) or isolation re-claims: say which.
@@ -117,7 +119,8 @@ async function throughput(backend: string, dbEnv: Record<string, string>): Promi
       value: Math.round(ITEMS / seconds),
       unit: 'items/s',
       detail:
-        `${ITEMS} updates over ${ENTITIES} entities, ${WORKERS} workers x batch ${BATCH}, ${seconds.toFixed(2)} s` +
+        `${ITEMS} updates over ${ENTITIES} entities, ${WORKERS} workers x batch ${BATCH}, ${seconds.toFixed(2)} s, ` +
+        `app process ${Math.round(nodeCpu * 100)}% of a core` +
         (retries.length ? `; retried: ${retries.map((r) => `${r.code} x${r.n}`).join(', ')}` : ''),
     };
   } finally {
@@ -180,7 +183,7 @@ async function main(): Promise<void> {
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `queue-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const pkg = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+  const pkg = (name: string) => (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   writeFileSync(
     file,
     JSON.stringify(

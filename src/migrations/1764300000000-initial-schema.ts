@@ -90,7 +90,6 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         WHERE status IN ('pending', 'retry') AND crash_count > 0`,
       `CREATE INDEX tds_sync_queue_run_open_idx ON tds_sync_queue (sync_run_id)
         WHERE status IN ('pending', 'retry')`,
-      `CREATE INDEX tds_sync_queue_entity_idx ON tds_sync_queue (entity_type, source_entity_id)`,
 
       // One row per in-flight batch, written and committed outside the batch's transaction.
       // The batch deletes its row when it commits; a row left behind is a batch that died.

@@ -6,7 +6,7 @@ import { EnvBoolean, validateConfig } from './validate-config.js';
 class QueueEnv {
   @EnvBoolean() @IsBoolean() TDS_WORKERS_ENABLED: boolean = true;
   @Type(() => Number) @IsInt() @Min(0) @Max(64) TDS_WORKER_COUNT: number = 2;
-  @Type(() => Number) @IsInt() @Min(1) @Max(5000) TDS_BATCH_SIZE: number = 500;
+  @Type(() => Number) @IsInt() @Min(1) @Max(5000) TDS_BATCH_SIZE: number = 1000;
   @Type(() => Number) @IsInt() @Min(10) TDS_POLL_INTERVAL_MS: number = 1000;
   @Type(() => Number) @IsInt() @Min(1) TDS_BACKOFF_BASE_MS: number = 1000;
   @Type(() => Number) @IsInt() @Min(1) TDS_BACKOFF_CAP_MS: number = 300000;

@@ -1,3 +1,7 @@
+const CLAIMED_COLUMNS = `id, source, entity_type AS "entityType", source_entity_id AS "sourceEntityId",
+  operation, version, attempt, max_attempts AS "maxAttempts", crash_count AS "crashCount",
+  sync_run_id AS "syncRunId"`;
+
 /**
  * The claim, in one statement. Items whose earlier batches died (crash_count > 0) are taken
  * one at a time so a poison item cannot take its batch-mates down again; otherwise a batch is
@@ -9,25 +13,20 @@
  */
 export const CLAIM_BATCH_SQL = `
 WITH isolated AS (
-  SELECT id FROM tds_sync_queue
+  SELECT ${CLAIMED_COLUMNS} FROM tds_sync_queue
   WHERE status IN ('pending', 'retry') AND crash_count > 0 AND next_attempt_at <= now()
   ORDER BY next_attempt_at
   LIMIT 1
   FOR UPDATE SKIP LOCKED
 ), regular AS (
-  SELECT id FROM tds_sync_queue
+  SELECT ${CLAIMED_COLUMNS} FROM tds_sync_queue
   WHERE status IN ('pending', 'retry') AND crash_count = 0 AND next_attempt_at <= now()
     AND NOT EXISTS (SELECT 1 FROM isolated)
   ORDER BY priority DESC, next_attempt_at
   LIMIT $1
   FOR UPDATE SKIP LOCKED
 )
-SELECT q.id, q.source, q.entity_type AS "entityType", q.source_entity_id AS "sourceEntityId",
-       q.operation, q.version, q.attempt, q.max_attempts AS "maxAttempts",
-       q.crash_count AS "crashCount", q.sync_run_id AS "syncRunId"
-FROM tds_sync_queue q
-WHERE q.id IN (SELECT id FROM isolated UNION ALL SELECT id FROM regular)
-ORDER BY q.id`;
+SELECT * FROM isolated UNION ALL SELECT * FROM regular`;
 
 /**
  * Records the batch before anything is applied, committed outside the batch's transaction

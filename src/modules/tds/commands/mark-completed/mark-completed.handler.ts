@@ -7,18 +7,16 @@ import type { ClaimedItem, ItemFailure } from '../../workers/claimed-item.js';
 import { TestFaults } from '../../workers/test-faults.js';
 import { MarkCompletedCommand } from './mark-completed.command.js';
 import type { MarkCompletedResult, RunDelta } from './mark-completed.command.js';
-import { MARK_COMPLETED_SQL } from './mark-completed.sql.js';
+import { CREATE_PLACEHOLDERS_SQL, MARK_COMPLETED_SQL } from './mark-completed.sql.js';
 
 interface GroupRow {
-  raced: number;
   events: number;
   runs: RunDelta[];
   statuses: Record<string, number>;
 }
 
-/** Another batch created one of the group's entities after this group read it. */
-class ConcurrentCreate extends Error {}
-const RACE_RETRIES = 3;
+/** How often a group that lost a deadlock is re-run before it is split. */
+const CONFLICT_RETRIES = 3;
 
 @CommandHandler(MarkCompletedCommand)
 export class MarkCompletedHandler implements ICommandHandler<MarkCompletedCommand, MarkCompletedResult> {
@@ -35,7 +33,7 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
         result.failures.push({ item, ...classifyApplyError(error) });
       }
     }
-    await this.applyGroup(tx, ready, result, RACE_RETRIES);
+    await this.applyGroup(tx, ready, result, CONFLICT_RETRIES);
     return result;
   }
 
@@ -44,12 +42,13 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
    * halves and each half tried again, down to single items: one bad item costs O(log n) extra
    * statements and fails alone, and its batch-mates are applied in this same transaction.
    */
-  private async applyGroup(tx: QueryRunner, items: ClaimedItem[], acc: MarkCompletedResult, raceRetries: number): Promise<void> {
+  private async applyGroup(tx: QueryRunner, items: ClaimedItem[], acc: MarkCompletedResult, conflictRetries: number): Promise<void> {
     if (items.length === 0) return;
     await tx.query('SAVEPOINT apply_group');
     try {
-      const [row] = await queryRows<GroupRow>(tx, MARK_COMPLETED_SQL, [items.map((i) => i.id)]);
-      if (row.raced > 0) throw new ConcurrentCreate();
+      const ids = items.map((i) => i.id);
+      await tx.query(CREATE_PLACEHOLDERS_SQL, [ids]);
+      const [row] = await queryRows<GroupRow>(tx, MARK_COMPLETED_SQL, [ids]);
       await tx.query('RELEASE SAVEPOINT apply_group');
       acc.events += row.events;
       acc.runs.push(...row.runs);
@@ -57,17 +56,17 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
     } catch (error) {
       await tx.query('ROLLBACK TO SAVEPOINT apply_group');
       await tx.query('RELEASE SAVEPOINT apply_group');
-      // A lost race or a deadlock is about timing, not about the items: run the group again.
-      if ((error instanceof ConcurrentCreate || isConflict(error)) && raceRetries > 0) {
-        return this.applyGroup(tx, items, acc, raceRetries - 1);
+      // A deadlock is about timing, not about the items: run the group again.
+      if (isConflict(error) && conflictRetries > 0) {
+        return this.applyGroup(tx, items, acc, conflictRetries - 1);
       }
       if (items.length === 1) {
-        acc.failures.push(toFailure(items[0], error));
+        acc.failures.push({ item: items[0], ...classifyApplyError(error) });
         return;
       }
       const mid = items.length >> 1;
-      await this.applyGroup(tx, items.slice(0, mid), acc, raceRetries);
-      await this.applyGroup(tx, items.slice(mid), acc, raceRetries);
+      await this.applyGroup(tx, items.slice(0, mid), acc, conflictRetries);
+      await this.applyGroup(tx, items.slice(mid), acc, conflictRetries);
     }
   }
 }
@@ -76,11 +75,4 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
 function isConflict(error: unknown): boolean {
   const state = sqlStateOf(error);
   return state === '40P01' || state === '40001';
-}
-
-function toFailure(item: ClaimedItem, error: unknown): ItemFailure {
-  if (error instanceof ConcurrentCreate) {
-    return { item, code: 'CONCURRENT_CREATE', message: 'entity was created concurrently; retrying', retryable: true };
-  }
-  return { item, ...classifyApplyError(error) };
 }

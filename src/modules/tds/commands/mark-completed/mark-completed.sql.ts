@@ -1,21 +1,41 @@
 /**
- * Applies a group of claimed queue items to the mirror in ONE statement, inside the batch's
- * transaction, and records every item's outcome with it:
+ * Applying a group of claimed queue items takes two statements, inside the batch's transaction.
+ *
+ * First, every entity of the group that has no mirror row yet gets a placeholder row (version
+ * -1, arrival sequence 0), which the second statement always overwrites before the transaction
+ * commits, so no one else ever sees one. Two batches must not wait for each other here (a
+ * unique-index insert waits for a concurrent insert of the same key to commit): each new key is
+ * first claimed with a transaction-scoped advisory try-lock, which never waits. A key another
+ * batch is creating right now gets no placeholder; the second statement then finds no row to
+ * lock and defers its items, like a row another batch holds.
+ */
+export const CREATE_PLACEHOLDERS_SQL = `
+INSERT INTO tds_entities (source, entity_type, source_entity_id, version, arrival_seq, content_hash, data)
+SELECT k.source, k.entity_type, k.source_entity_id, -1, 0, '', '{}'::jsonb
+FROM (
+  SELECT DISTINCT q.source, q.entity_type, q.source_entity_id
+  FROM tds_sync_queue q
+  WHERE q.id = ANY ($1::bigint[])
+    AND NOT EXISTS (SELECT 1 FROM tds_entities e
+                    WHERE (e.source, e.entity_type, e.source_entity_id) = (q.source, q.entity_type, q.source_entity_id))
+) k
+WHERE pg_try_advisory_xact_lock(hashtextextended(k.source || '/' || k.entity_type || '/' || k.source_entity_id, 0))
+ON CONFLICT (source, entity_type, source_entity_id) DO NOTHING`;
+
+/**
+ * Second, ONE statement applies the group to the mirror and records every item's outcome:
  *
  * 1. Precedence is (version, delete beats update, arrival sequence = queue id). Within the
  *    group only the highest item per entity can reach the mirror; the others are superseded.
- * 2. The stored rows are locked and read at their newest committed state. A row another batch
- *    holds is skipped, not waited for: that candidate is deferred, left pending for a later
- *    batch, so concurrent workers never queue up behind each other's transactions.
+ * 2. The mirror rows are locked and read at their newest committed state. A row another batch
+ *    holds (or is creating) is skipped, not waited for: that candidate is deferred, left pending
+ *    for a later batch, so concurrent workers never queue up behind each other's transactions.
  * 3. A candidate with lower precedence than the stored row is superseded. One with higher
  *    precedence but the same content is unchanged: only version and arrival sequence move
- *    (so an older item arriving later still loses), no event. Otherwise it is applied: upsert,
- *    field-level diff against the stored data, one outbox event.
- * 4. The upsert keeps its own guard, so even a row created concurrently by another batch is
- *    never overwritten by lower precedence. `raced` counts candidates that saw no stored row
- *    but overwrote one created meanwhile by another batch: the caller rolls the group back and
- *    re-runs it, so its event type and diff are computed against the row that was there.
- * 5. Every item's status is set; the caller adds run counters with the deltas returned.
+ *    (so an older item arriving later still loses), no event. Otherwise it is applied: the row
+ *    is written, the field-level diff against the stored data computed, one outbox event added
+ *    (`create` when the row was our placeholder).
+ * 4. Every item's status is set; the caller adds run counters with the deltas returned.
  */
 export const MARK_COMPLETED_SQL = `
 WITH items AS (
@@ -27,55 +47,36 @@ WITH items AS (
   SELECT DISTINCT ON (source, entity_type, source_entity_id) *
   FROM items
   ORDER BY source, entity_type, source_entity_id, version DESC, is_delete DESC, id DESC
-), existing AS (
-  SELECT e.source, e.entity_type, e.source_entity_id
-  FROM tds_entities e
-  JOIN candidates c USING (source, entity_type, source_entity_id)
 ), stored AS (
   SELECT e.source, e.entity_type, e.source_entity_id, e.version, e.arrival_seq, e.content_hash,
-         e.data, e.deleted
+         e.data, e.deleted, e.arrival_seq = 0 AS is_new
   FROM tds_entities e
   JOIN candidates c USING (source, entity_type, source_entity_id)
-  ORDER BY e.source, e.entity_type, e.source_entity_id
   FOR UPDATE OF e SKIP LOCKED
-), deferred AS (
-  SELECT x.source, x.entity_type, x.source_entity_id FROM existing x
-  EXCEPT
-  SELECT s.source, s.entity_type, s.source_entity_id FROM stored s
 ), decided AS (
-  SELECT c.*, s.source IS NULL AS is_new, s.data AS old_data, s.content_hash AS old_hash,
+  SELECT c.*, s.is_new,
+         CASE WHEN NOT s.is_new THEN s.data END AS old_data,
+         CASE WHEN NOT s.is_new THEN s.content_hash END AS old_hash,
     CASE
-      WHEN s.source IS NOT NULL
-       AND (c.version, c.is_delete, c.id) <= (s.version, s.deleted, s.arrival_seq) THEN 'superseded'
-      WHEN s.source IS NOT NULL AND c.is_delete = s.deleted
-       AND (c.is_delete OR c.content_hash = s.content_hash) THEN 'unchanged'
+      WHEN s.is_new THEN 'completed'
+      WHEN (c.version, c.is_delete, c.id) <= (s.version, s.deleted, s.arrival_seq) THEN 'superseded'
+      WHEN c.is_delete = s.deleted AND (c.is_delete OR c.content_hash = s.content_hash) THEN 'unchanged'
       ELSE 'completed'
     END AS outcome
   FROM candidates c
-  LEFT JOIN stored s USING (source, entity_type, source_entity_id)
-  WHERE (c.source, c.entity_type, c.source_entity_id) NOT IN (SELECT * FROM deferred)
-), upserted AS (
-  INSERT INTO tds_entities AS e
-    (source, entity_type, source_entity_id, version, arrival_seq, content_hash, data, deleted, synced_at)
-  SELECT d.source, d.entity_type, d.source_entity_id, d.version, d.id,
-         -- a delete keeps the last known record, marked deleted
-         CASE WHEN d.is_delete THEN COALESCE(d.old_hash, d.content_hash) ELSE d.content_hash END,
-         CASE WHEN d.is_delete THEN COALESCE(d.old_data, d.payload) ELSE d.payload END,
-         d.is_delete, clock_timestamp()
+  JOIN stored s USING (source, entity_type, source_entity_id)
+), written AS (
+  UPDATE tds_entities e
+  SET version = d.version, arrival_seq = d.id,
+      -- a delete keeps the last known record, marked deleted
+      content_hash = CASE WHEN d.is_delete THEN COALESCE(d.old_hash, d.content_hash) ELSE d.content_hash END,
+      data = CASE WHEN d.is_delete THEN COALESCE(d.old_data, d.payload) ELSE d.payload END,
+      deleted = d.is_delete,
+      synced_at = clock_timestamp()
   FROM decided d
   WHERE d.outcome <> 'superseded'
-  ORDER BY d.source, d.entity_type, d.source_entity_id
-  ON CONFLICT (source, entity_type, source_entity_id) DO UPDATE
-    SET version = EXCLUDED.version, arrival_seq = EXCLUDED.arrival_seq,
-        content_hash = EXCLUDED.content_hash, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
-        synced_at = EXCLUDED.synced_at
-    WHERE (e.version, e.deleted, e.arrival_seq) < (EXCLUDED.version, EXCLUDED.deleted, EXCLUDED.arrival_seq)
-  RETURNING e.source, e.entity_type, e.source_entity_id, e.xmax = 0 AS inserted
-), applied AS (
-  SELECT d.*
-  FROM decided d
-  JOIN upserted u USING (source, entity_type, source_entity_id)
-  WHERE d.outcome = 'completed' AND (u.inserted OR NOT d.is_new)
+    AND (e.source, e.entity_type, e.source_entity_id) = (d.source, d.entity_type, d.source_entity_id)
+  RETURNING 1
 ), events AS (
   INSERT INTO tds_outbox (event_type, correlation_id, causation_id, payload)
   SELECT 'tds.entity.' || op, a.correlation_id, 'queue-item:' || a.id,
@@ -83,46 +84,41 @@ WITH items AS (
            'source', a.source, 'entityType', a.entity_type, 'sourceEntityId', a.source_entity_id,
            'operation', op, 'version', a.version, 'queueItemId', a.id,
            'changes', CASE WHEN a.is_delete THEN '{}'::jsonb ELSE COALESCE((
-             SELECT jsonb_object_agg(k, jsonb_build_object('from', a.old_data -> k, 'to', a.payload -> k))
-             FROM (SELECT jsonb_object_keys(a.payload)
-                   UNION SELECT jsonb_object_keys(COALESCE(a.old_data, '{}'::jsonb))) AS keys (k)
-             WHERE (a.old_data -> k) IS DISTINCT FROM (a.payload -> k)), '{}'::jsonb) END,
+             SELECT jsonb_object_agg(k, jsonb_build_object('from', f, 'to', t))
+             FROM (SELECT n.key, a.old_data -> n.key, n.value
+                   FROM jsonb_each(a.payload) n
+                   WHERE (a.old_data -> n.key) IS DISTINCT FROM n.value
+                   UNION ALL
+                   SELECT o.key, o.value, NULL
+                   FROM jsonb_each(a.old_data) o
+                   WHERE NOT a.payload ? o.key) AS diff (k, f, t)), '{}'::jsonb) END,
            'data', CASE WHEN a.is_delete THEN COALESCE(a.old_data, a.payload) ELSE a.payload END)
   FROM (
-    SELECT applied.*,
+    SELECT d.*,
            CASE WHEN is_delete THEN 'delete' WHEN is_new THEN 'create' ELSE 'update' END AS op,
            COALESCE('inbox:' || inbox_event_id, 'sync-run:' || sync_run_id) AS correlation_id
-    FROM applied
+    FROM decided d
+    WHERE d.outcome = 'completed'
   ) a
-  ORDER BY a.id
   RETURNING 1
-), outcomes AS (
-  -- A deferred candidate is left pending, untouched: it is free again at commit. Lower items of
-  -- its entity are superseded by it, whatever becomes of it.
-  SELECT i.id, i.sync_run_id,
-         CASE WHEN d.id IS NULL THEN 'superseded'
-              WHEN d.outcome = 'superseded' THEN 'superseded'
-              WHEN u.source IS NULL THEN 'superseded'
-              ELSE d.outcome END AS status
-  FROM items i
-  LEFT JOIN decided d ON d.id = i.id
-  LEFT JOIN upserted u ON u.source = d.source AND u.entity_type = d.entity_type
-                      AND u.source_entity_id = d.source_entity_id
-  WHERE i.id NOT IN (SELECT c.id FROM candidates c JOIN deferred USING (source, entity_type, source_entity_id))
+), deferred AS (
+  -- Candidates whose row another batch holds: left pending, untouched, free again at commit.
+  -- Lower items of their entity are superseded by them, whatever becomes of them.
+  SELECT c.id FROM candidates c
+  WHERE NOT EXISTS (SELECT 1 FROM decided d WHERE d.id = c.id)
 ), finished AS (
   UPDATE tds_sync_queue q
-  SET status = o.status, started_at = now(), completed_at = clock_timestamp(),
+  SET status = COALESCE(d.outcome, 'superseded'), started_at = now(), completed_at = clock_timestamp(),
       last_error = NULL, error_code = NULL
-  FROM outcomes o
-  WHERE q.id = o.id
+  FROM items i
+  LEFT JOIN decided d ON d.id = i.id
+  WHERE q.id = i.id AND i.id NOT IN (SELECT id FROM deferred)
   RETURNING q.sync_run_id, q.status
 )
 SELECT
-  (SELECT count(*)::int FROM decided d
-    JOIN upserted u USING (source, entity_type, source_entity_id)
-    WHERE d.is_new AND NOT u.inserted) AS raced,
   (SELECT count(*)::int FROM events) AS events,
   (SELECT count(*)::int FROM deferred) AS deferred,
+  (SELECT count(*)::int FROM written) AS written,
   COALESCE((SELECT jsonb_agg(jsonb_build_object('syncRunId', r.sync_run_id, 'succeeded', r.n))
             FROM (SELECT sync_run_id, count(*)::int AS n FROM finished
                   WHERE sync_run_id IS NOT NULL GROUP BY sync_run_id) r), '[]'::jsonb) AS runs,
