@@ -82,6 +82,8 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
+    // Action routes take no body; clients often still send the JSON content type with nothing.
+    if ((body as unknown as string).length === 0) return done(null, undefined);
     parseJson(request as FastifyRequest, body as unknown as string, (error, value) => {
       if (error) done(new DomainError('MALFORMED_JSON', 400, 'The request body is not valid JSON'), undefined);
       else done(null, value);

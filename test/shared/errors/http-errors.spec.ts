@@ -97,12 +97,17 @@ describePostgres('HTTP errors', () => {
 
   it.each([
     ['truncated JSON', '{"name":'],
-    ['an empty body', ''],
     ['a prototype-poisoning key', '{"__proto__":{"admin":true},"name":"a"}'],
   ])('answers %s with 400 MALFORMED_JSON', async (_label, body) => {
     const res = await post('/probe/errors/json', body);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ statusCode: 400, error: 'MALFORMED_JSON', message: 'The request body is not valid JSON' });
+  });
+
+  it('takes an empty JSON body as no body: a route that needs one answers 422, not 400 or 500', async () => {
+    const res = await post('/probe/errors/json', '');
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ statusCode: 422, error: 'VALIDATION_FAILED' });
   });
 
   it('answers a body over the default limit with 413 PAYLOAD_TOO_LARGE', async () => {
