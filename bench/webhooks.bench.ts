@@ -1,0 +1,196 @@
+/**
+ * Signed Zoho item webhooks over HTTP on loopback, against the built app running as its own
+ * process (as in production), with autocannon as the load generator on the same 2 cores:
+ *  - ingest alone (workers off): accepted deliveries/s and latency;
+ *  - ingest while the workers apply the same deliveries;
+ *  - end-to-end lag (accepted → applied to the mirror) at a fixed 1,000 deliveries/s.
+ * Every delivery is a distinct ~1.5 KB Zoho item (own id and version: none is a duplicate).
+ *
+ *   BENCH_WEBHOOK_SECONDS      duration of each load phase (default 10)
+ *   BENCH_WEBHOOK_CONNECTIONS  concurrent connections (default 50)
+ *   BENCH_LAG_RATE             deliveries/s of the lag phase (default 1000)
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { env, withDatabase, type Row } from './support.js';
+
+const SECONDS = Number(env('BENCH_WEBHOOK_SECONDS', '10'));
+const CONNECTIONS = Number(env('BENCH_WEBHOOK_CONNECTIONS', '50'));
+const LAG_RATE = Number(env('BENCH_LAG_RATE', '1000'));
+const SECRET = 'bench-webhook-secret';
+
+export const webhookSettings = { seconds: SECONDS, connections: CONNECTIONS, lagRate: LAG_RATE };
+
+/** A Zoho item webhook body (~1.5 KB), distinct per `n`. */
+function itemBody(n: number, run: string): string {
+  const id = `${run}${n}`;
+  return JSON.stringify({
+    item: {
+      item_id: id,
+      name: `Laptop ${id} white 15 inch`,
+      status: 'active',
+      sku: `LAP-${id}`,
+      unit: 'qty',
+      item_type: 'inventory',
+      product_type: 'goods',
+      description: 'A sample description that makes the record about as long as a real one. '.repeat(6),
+      rate: 100 + (n % 50),
+      purchase_rate: 90.5,
+      reorder_level: 5,
+      stock_on_hand: n % 40,
+      available_stock: n % 30,
+      tax_id: '4815000000044043',
+      tax_name: 'Sales Tax',
+      tax_percentage: 12,
+      is_taxable: true,
+      custom_fields: [{ customfield_id: '46000000012845', label: 'Colour', value: 'white' }],
+      created_time: '2025-01-04T10:12:33+0300',
+      last_modified_time: new Date(Date.UTC(2025, 10, 18) + n * 1000).toISOString().replace('Z', '+0000'),
+    },
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function startApp(url: string, port: number, workers: boolean): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'main.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      TDS_API_KEYS: 'admin:bench-admin-key',
+      TDS_SOURCES_ZOHO_SECRETS: SECRET,
+      TDS_WORKERS_ENABLED: String(workers),
+      TDS_POLL_INTERVAL_MS: '200',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the app did not become ready');
+}
+
+async function stopApp(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Load with a distinct signed item per request; `rate` caps the overall requests/s. */
+async function load(port: number, run: string, seconds: number, connections: number, rate?: number) {
+  let n = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/tds/webhooks/zoho?event=item.updated',
+        setupRequest: (request) => {
+          const body = itemBody(n++, run);
+          return {
+            ...request,
+            body,
+            headers: {
+              'content-type': 'application/json',
+              'x-zoho-webhook-signature': createHmac('sha256', SECRET).update(body).digest('hex'),
+            },
+          };
+        },
+      },
+    ],
+  });
+  const accepted = result.statusCodeStats?.['202']?.count ?? 0;
+  return {
+    accepted,
+    other: result.non2xx + result.errors + result.timeouts,
+    perSecond: accepted / result.duration,
+    p99: result.latency.p99,
+    p50: result.latency.p50,
+  };
+}
+
+async function waitDrained(client: Client, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await client.query(`SELECT count(*)::int AS open FROM tds_sync_queue WHERE status IN ('pending', 'retry')`);
+    if (rows[0].open === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the queue did not drain');
+}
+
+export async function webhookBenchmarks(): Promise<Row[]> {
+  return withDatabase(async (url) => {
+    const rows: Row[] = [];
+    const port = await freePort();
+    const client = new Client({ connectionString: url });
+
+    let app = await startApp(url, port, false);
+    await client.connect();
+    const ingest = await load(port, 'a', SECONDS, CONNECTIONS);
+    rows.push({
+      benchmark: 'webhook ingest (workers off)',
+      backend: 'postgres',
+      value: Math.round(ingest.perSecond),
+      unit: 'deliveries/s',
+      detail: `p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, ${ingest.accepted} accepted, ${ingest.other} not 202, ${CONNECTIONS} connections`,
+    });
+    await stopApp(app);
+
+    app = await startApp(url, port, true);
+    const mixed = await load(port, 'b', SECONDS, CONNECTIONS);
+    rows.push({
+      benchmark: 'webhook ingest (workers applying)',
+      backend: 'postgres',
+      value: Math.round(mixed.perSecond),
+      unit: 'deliveries/s',
+      detail: `p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, ${mixed.accepted} accepted, ${mixed.other} not 202`,
+    });
+    await waitDrained(client);
+
+    const lagStart = new Date();
+    const steady = await load(port, 'c', SECONDS, 20, LAG_RATE);
+    await waitDrained(client);
+    const { rows: lag } = await client.query(
+      `SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) * 1000 AS p95, max(lag) * 1000 AS max, count(*)::int AS n
+       FROM (SELECT extract(epoch FROM max(q.completed_at) - i.received_at) AS lag
+             FROM tds_inbox_events i JOIN tds_sync_queue q ON q.inbox_event_id = i.id
+             WHERE i.received_at >= $1 GROUP BY i.id, i.received_at) d`,
+      [lagStart],
+    );
+    rows.push({
+      benchmark: 'end-to-end lag p95',
+      backend: 'postgres',
+      value: Math.round(lag[0].p95),
+      unit: 'ms',
+      detail: `accepted → applied, ${lag[0].n} deliveries at ${Math.round(steady.perSecond)}/s (max ${Math.round(lag[0].max)} ms)`,
+    });
+    await client.end();
+    await stopApp(app);
+    return rows;
+  });
+}
