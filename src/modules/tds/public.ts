@@ -8,3 +8,12 @@ export type { EntityOperation, FieldChanges } from './events/tds-entity-synced.e
 export { TdsEntitySyncFailedEvent } from './events/tds-entity-sync-failed.event.js';
 export { TdsDeadLetterEvent } from './events/tds-dead-letter.event.js';
 export { TdsDeadLetterReplayedEvent } from './events/tds-dead-letter-replayed.event.js';
+
+// Commands and queries other modules (the BFF) send through the buses.
+export { EnqueueItemsCommand } from './commands/enqueue-items/enqueue-items.command.js';
+export { ReplayDeadLetterCommand } from './commands/replay-dead-letter/replay-dead-letter.command.js';
+export type { ReplayDeadLetterResult } from './commands/replay-dead-letter/replay-dead-letter.command.js';
+export { ResolveDeadLetterCommand } from './commands/resolve-dead-letter/resolve-dead-letter.command.js';
+export type { ResolveDeadLetterResult } from './commands/resolve-dead-letter/resolve-dead-letter.command.js';
+export { GetQueueItemQuery } from './queries/get-queue-item/get-queue-item.query.js';
+export { GetQueueStatsQuery } from './queries/get-queue-stats/get-queue-stats.query.js';

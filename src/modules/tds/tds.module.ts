@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnqueueItemsController } from './commands/enqueue-items/enqueue-items.controller.js';
 import { EnqueueItemsHandler } from './commands/enqueue-items/enqueue-items.handler.js';
 import { MarkCompletedHandler } from './commands/mark-completed/mark-completed.handler.js';
@@ -8,6 +9,7 @@ import { ReplayDeadLetterController } from './commands/replay-dead-letter/replay
 import { ReplayDeadLetterHandler } from './commands/replay-dead-letter/replay-dead-letter.handler.js';
 import { ResolveDeadLetterController } from './commands/resolve-dead-letter/resolve-dead-letter.controller.js';
 import { ResolveDeadLetterHandler } from './commands/resolve-dead-letter/resolve-dead-letter.handler.js';
+import { TDS_ENTITIES } from './entities/index.js';
 import { EntityProcessorRegistry } from './processors/entity-processor.registry.js';
 import { GetQueueItemController } from './queries/get-queue-item/get-queue-item.controller.js';
 import { GetQueueItemHandler } from './queries/get-queue-item/get-queue-item.handler.js';
@@ -19,7 +21,7 @@ import { RANDOM_SOURCE, RetryPolicy } from './workers/retry-policy.js';
 import { TestFaults } from './workers/test-faults.js';
 
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, TypeOrmModule.forFeature(TDS_ENTITIES)],
   controllers: [
     ReplayDeadLetterController,
     ResolveDeadLetterController,

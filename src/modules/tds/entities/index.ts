@@ -1,0 +1,34 @@
+import { BatchClaimEntity } from './batch-claim.entity.js';
+import { DeadLetterEntity } from './dead-letter.entity.js';
+import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
+import { InboxEventEntity } from './inbox-event.entity.js';
+import { MirrorEntityEntity } from './mirror-entity.entity.js';
+import { OutboxEventEntity } from './outbox-event.entity.js';
+import { QueueAttemptEntity } from './queue-attempt.entity.js';
+import { SyncQueueItemEntity } from './sync-queue-item.entity.js';
+import { SyncRunEntity } from './sync-run.entity.js';
+
+export {
+  BatchClaimEntity,
+  DeadLetterEntity,
+  IdempotencyKeyEntity,
+  InboxEventEntity,
+  MirrorEntityEntity,
+  OutboxEventEntity,
+  QueueAttemptEntity,
+  SyncQueueItemEntity,
+  SyncRunEntity,
+};
+
+/** The TDS module's tables, for TypeOrmModule.forFeature and for tests. */
+export const TDS_ENTITIES = [
+  BatchClaimEntity,
+  DeadLetterEntity,
+  IdempotencyKeyEntity,
+  InboxEventEntity,
+  MirrorEntityEntity,
+  OutboxEventEntity,
+  QueueAttemptEntity,
+  SyncQueueItemEntity,
+  SyncRunEntity,
+];
