@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { DbNotifier } from '../database/db-notifier.js';
 
 export interface PollingLoopOptions {
   name: string;
@@ -6,6 +7,8 @@ export interface PollingLoopOptions {
   step: (loopId: string) => Promise<number>;
   /** Sleep when idle, unless woken earlier. */
   pollIntervalMs: number;
+  /** Wake on a NOTIFY on this channel (sent at the commit that brings work). */
+  wakeOn: { notifier: DbNotifier; channel: string };
 }
 
 /**
@@ -19,6 +22,7 @@ export class PollingLoop {
   private readonly sleepers = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private running = false;
+  private unlisten?: () => Promise<void>;
 
   constructor(private readonly options: PollingLoopOptions) {
     this.logger = new Logger(options.name);
@@ -28,7 +32,9 @@ export class PollingLoop {
     return this.running;
   }
 
-  start(count: number, idPrefix: string): void {
+  async start(count: number, idPrefix: string): Promise<void> {
+    const { notifier, channel } = this.options.wakeOn;
+    this.unlisten = await notifier.listen(channel, () => this.wake());
     this.running = true;
     for (let n = 1; n <= count; n++) this.loops.push(this.run(`${idPrefix}/${n}`));
   }
@@ -48,6 +54,7 @@ export class PollingLoop {
     });
     const finished = await Promise.race([Promise.all(this.loops).then(() => true as const), timedOut]);
     clearTimeout(timer);
+    await this.unlisten?.();
     return finished;
   }
 

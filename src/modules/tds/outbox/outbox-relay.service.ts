@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventBus } from '@nestjs/cqrs';
-import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import type { OutboxConfig } from '../../../shared/config/outbox.config.js';
 import { DbNotifier } from '../../../shared/database/db-notifier.js';
@@ -32,32 +31,30 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private readonly config: OutboxConfig;
   private readonly loop: PollingLoop;
   private readonly instanceId: string;
-  private unlisten?: () => Promise<void>;
 
   constructor(
     config: ConfigService,
     private readonly dataSource: DataSource,
-    private readonly notifier: DbNotifier,
+    notifier: DbNotifier,
     private readonly eventBus: EventBus,
   ) {
     this.config = config.getOrThrow<OutboxConfig>('outbox');
-    this.instanceId = config.get<string>('app.instanceId') ?? `${hostname()}-${process.pid}`;
+    this.instanceId = config.getOrThrow<string>('app.instanceId');
     this.loop = new PollingLoop({
       name: OutboxRelayService.name,
       step: () => this.relayOnce(),
       pollIntervalMs: this.config.pollIntervalMs,
+      wakeOn: { notifier, channel: OUTBOX_CHANNEL },
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.relayEnabled) return;
-    this.unlisten = await this.notifier.listen(OUTBOX_CHANNEL, () => this.loop.wake());
-    this.loop.start(1, `${this.instanceId}/relay`);
+    await this.loop.start(1, `${this.instanceId}/relay`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop(5_000);
-    await this.unlisten?.();
   }
 
   /** Relays one batch; returns how many rows it took. */

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { CommandBus } from '@nestjs/cqrs';
-import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import type { QueueConfig } from '../../../shared/config/queue.config.js';
@@ -44,29 +43,28 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
   private readonly instanceId: string;
   private readonly loop: PollingLoop;
   private readonly gate = new BatchGate();
-  private unlisten?: () => Promise<void>;
 
   constructor(
     config: ConfigService,
     private readonly dataSource: DataSource,
     private readonly dbInfo: DatabaseInfo,
-    private readonly notifier: DbNotifier,
+    notifier: DbNotifier,
     private readonly commandBus: CommandBus,
     private readonly faults: TestFaults,
   ) {
     this.config = config.getOrThrow<QueueConfig>('queue');
-    this.instanceId = config.get<string>('app.instanceId') ?? `${hostname()}-${process.pid}`;
+    this.instanceId = config.getOrThrow<string>('app.instanceId');
     this.loop = new PollingLoop({
       name: QueueWorkerService.name,
       step: (workerId) => this.runBatch(workerId),
       pollIntervalMs: this.config.pollIntervalMs,
+      wakeOn: { notifier, channel: QUEUE_CHANNEL },
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.workersEnabled || this.config.workerCount === 0) return;
-    this.unlisten = await this.notifier.listen(QUEUE_CHANNEL, () => this.loop.wake());
-    this.loop.start(this.config.workerCount, `${this.instanceId}/worker`);
+    await this.loop.start(this.config.workerCount, `${this.instanceId}/worker`);
     this.logger.log(`${this.config.workerCount} queue workers started (batch ${this.config.batchSize})`);
   }
 
@@ -75,7 +73,6 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
     if (!(await this.loop.stop(this.config.shutdownTimeoutMs))) {
       this.logger.warn('in-flight batches did not finish before the shutdown timeout');
     }
-    await this.unlisten?.();
   }
 
   /**
