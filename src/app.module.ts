@@ -10,15 +10,17 @@ import { AuthModule } from './shared/auth/auth.module.js';
 import { appConfig } from './shared/config/app.config.js';
 import { authConfig } from './shared/config/auth.config.js';
 import { databaseConfig } from './shared/config/database.config.js';
+import { ingestConfig } from './shared/config/ingest.config.js';
 import { outboxConfig } from './shared/config/outbox.config.js';
 import { queueConfig } from './shared/config/queue.config.js';
+import { webhooksConfig } from './shared/config/webhooks.config.js';
 import { DatabaseModule } from './shared/database/database.module.js';
 import { HttpExceptionFilter } from './shared/errors/http-exception.filter.js';
 import { HealthModule } from './shared/health/health.module.js';
 import { AppValidationPipe } from './shared/http/app-validation.pipe.js';
 
 /** Every configuration namespace; each validates its variables when loaded. */
-export const CONFIG_NAMESPACES = [appConfig, authConfig, databaseConfig, queueConfig, outboxConfig];
+export const CONFIG_NAMESPACES = [appConfig, authConfig, databaseConfig, queueConfig, outboxConfig, webhooksConfig, ingestConfig];
 
 @Module({
   imports: [

@@ -17,3 +17,4 @@ export { ResolveDeadLetterCommand } from './commands/resolve-dead-letter/resolve
 export type { ResolveDeadLetterResult } from './commands/resolve-dead-letter/resolve-dead-letter.command.js';
 export { GetQueueItemQuery } from './queries/get-queue-item/get-queue-item.query.js';
 export { GetQueueStatsQuery } from './queries/get-queue-stats/get-queue-stats.query.js';
+export { GetInboxEventQuery } from './queries/get-inbox-event/get-inbox-event.query.js';

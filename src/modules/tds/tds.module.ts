@@ -3,13 +3,28 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnqueueItemsController } from './commands/enqueue-items/enqueue-items.controller.js';
 import { EnqueueItemsHandler } from './commands/enqueue-items/enqueue-items.handler.js';
+import { IngestWebhookController } from './commands/ingest-webhook/ingest-webhook.controller.js';
+import { IngestWebhookHandler } from './commands/ingest-webhook/ingest-webhook.handler.js';
+import { InboxWriter } from './commands/ingest-webhook/inbox-writer.js';
+import { PurgeInboxHandler } from './commands/purge-inbox/purge-inbox.handler.js';
+import { GetInboxEventController } from './queries/get-inbox-event/get-inbox-event.controller.js';
+import { GetInboxEventHandler } from './queries/get-inbox-event/get-inbox-event.handler.js';
+import { QueueItemInserter } from './queue/queue-item-inserter.js';
 import { MarkCompletedHandler } from './commands/mark-completed/mark-completed.handler.js';
 import { MarkFailedHandler } from './commands/mark-failed/mark-failed.handler.js';
 import { ReplayDeadLetterController } from './commands/replay-dead-letter/replay-dead-letter.controller.js';
 import { ReplayDeadLetterHandler } from './commands/replay-dead-letter/replay-dead-letter.handler.js';
 import { ResolveDeadLetterController } from './commands/resolve-dead-letter/resolve-dead-letter.controller.js';
 import { ResolveDeadLetterHandler } from './commands/resolve-dead-letter/resolve-dead-letter.handler.js';
+import { EnqueueItemsPipe } from './commands/enqueue-items/enqueue-items.pipe.js';
 import { TDS_ENTITIES } from './entities/index.js';
+import { DeliveryMapper } from './ingestion/delivery.mapper.js';
+import { GenericDeliveryMapper } from './ingestion/generic-delivery.mapper.js';
+import { WEBHOOK_CLOCK } from './ingestion/webhook-clock.js';
+import { WebhookRateLimiter } from './ingestion/webhook-rate.limiter.js';
+import { WebhookSignatureVerifier } from './ingestion/webhook-signature.verifier.js';
+import { WebhookSourceRegistry } from './ingestion/webhook-source.registry.js';
+import { ZohoDeliveryMapper } from './ingestion/zoho-delivery.mapper.js';
 import { EntityProcessorRegistry } from './processors/entity-processor.registry.js';
 import { GetQueueItemController } from './queries/get-queue-item/get-queue-item.controller.js';
 import { GetQueueItemHandler } from './queries/get-queue-item/get-queue-item.handler.js';
@@ -28,6 +43,8 @@ import { TestFaults } from './workers/test-faults.js';
     EnqueueItemsController,
     GetQueueStatsController,
     GetQueueItemController,
+    IngestWebhookController,
+    GetInboxEventController,
   ],
   providers: [
     MarkCompletedHandler,
@@ -40,9 +57,23 @@ import { TestFaults } from './workers/test-faults.js';
     { provide: RANDOM_SOURCE, useValue: Math.random },
     TestFaults,
     EntityProcessorRegistry,
+    // Webhook ingestion: sources, authentication, rate limits, mapping to queue items.
+    { provide: WEBHOOK_CLOCK, useValue: Date.now },
+    WebhookSourceRegistry,
+    WebhookSignatureVerifier,
+    WebhookRateLimiter,
+    EnqueueItemsPipe,
+    ZohoDeliveryMapper,
+    GenericDeliveryMapper,
+    DeliveryMapper,
     EnqueueItemsHandler,
     GetQueueItemHandler,
     GetQueueStatsHandler,
+    QueueItemInserter,
+    InboxWriter,
+    IngestWebhookHandler,
+    GetInboxEventHandler,
+    PurgeInboxHandler,
   ],
 })
 export class TdsModule {}

@@ -16,3 +16,6 @@ export const APPLIED_STATUSES: readonly QueueStatus[] = ['completed', 'unchanged
 
 /** What a queue item does to its record in the mirror. */
 export const OPERATIONS = ['create', 'update', 'delete'] as const;
+
+/** Items without a priority of their own; higher is claimed first (1..10). */
+export const DEFAULT_PRIORITY = 5;

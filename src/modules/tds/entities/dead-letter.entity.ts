@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('tds_dead_letters')
 @Index('tds_dead_letters_open_idx', ['createdAt', 'id'], { where: 'resolved_at IS NULL' })
 @Index('tds_dead_letters_queue_item_idx', ['queueItemId'])
+@Index('tds_dead_letters_open_inbox_event_idx', ['inboxEventId'], { where: 'resolved_at IS NULL' })
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

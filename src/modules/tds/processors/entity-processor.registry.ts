@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../../shared/errors/domain-error.js';
 import { CustomerProcessor } from './customer.processor.js';
 import type { EntityProcessor } from './entity-processor.js';
+import { InventoryAdjustmentProcessor } from './inventory-adjustment.processor.js';
 import { InvoiceProcessor } from './invoice.processor.js';
 import { PriceListProcessor } from './price-list.processor.js';
 import { ProductProcessor } from './product.processor.js';
@@ -24,6 +25,7 @@ const PROCESSORS: readonly EntityProcessor[] = [
   new SalesOrderProcessor(),
   new PriceListProcessor(),
   new StockLevelProcessor(),
+  new InventoryAdjustmentProcessor(),
 ];
 
 /** For static uses (DTO rules, API docs); at run time ask the registry. */

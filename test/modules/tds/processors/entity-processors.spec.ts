@@ -7,8 +7,16 @@ const validate = (type: string, payload: object, operation: 'create' | 'update' 
   registry.get(type).validate(payload as Record<string, unknown>, operation, sourceEntityId);
 
 describe('EntityProcessorRegistry', () => {
-  it('knows the six entity types', () => {
-    expect(registry.types().sort()).toEqual(['customer', 'invoice', 'price_list', 'product', 'sales_order', 'stock_level']);
+  it('knows the seven entity types', () => {
+    expect(registry.types().sort()).toEqual([
+      'customer',
+      'inventory_adjustment',
+      'invoice',
+      'price_list',
+      'product',
+      'sales_order',
+      'stock_level',
+    ]);
     expect(registry.has('product')).toBe(true);
     expect(registry.has('widget')).toBe(false);
   });
@@ -157,6 +165,13 @@ describe('payload rules', () => {
     expect(validate('stock_level', stock_level.payload, 'update', '4815000000044208:4815000000035093')[0].message).toBe(
       'item_id:warehouse_id ("4815000000044208:4815000000035071") must equal sourceEntityId ("4815000000044208:4815000000035093")',
     );
+  });
+
+  it('inventory adjustment: a date, a reason, quantity or value, lines naming their item', () => {
+    const { payload } = zohoSamples.inventory_adjustment;
+    expect(
+      paths('inventory_adjustment', { ...payload, date: '17/11/2025', reason: '', adjustment_type: 'count', line_items: [{ quantity_adjusted: 'two' }] }),
+    ).toEqual(['date', 'reason', 'adjustment_type', 'line_items[0].item_id', 'line_items[0].quantity_adjusted']);
   });
 
   it('validates 1,000 invoices cheaply', () => {

@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { ValidateNestedArray } from '../../../../shared/validation/validate-plain.js';
-import { OPERATIONS } from '../../domain/queue-item.js';
+import { DEFAULT_PRIORITY, OPERATIONS } from '../../domain/queue-item.js';
 import { parseVersion } from '../../domain/version.js';
 import { ENTITY_TYPES } from '../../processors/entity-processor.registry.js';
 
 export const MAX_ITEMS = 1000;
 export const DEFAULT_SOURCE = 'zoho';
-export const DEFAULT_PRIORITY = 5;
 
 /** A version as parseVersion takes it; its message says what is wrong. */
 function IsVersion(): PropertyDecorator {

@@ -1,18 +1,15 @@
-import { ConfigService } from '@nestjs/config';
 import { CommandHandler } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
-import type { QueueConfig } from '../../../../shared/config/queue.config.js';
 import { queryRows } from '../../../../shared/database/sql.js';
 import { DomainError } from '../../../../shared/errors/domain-error.js';
 import { EnqueueItemsCommand } from './enqueue-items.command.js';
 import type { EnqueueItemsResponse, EnqueueItemsResult, IdempotencyClaim } from './enqueue-items.command.js';
+import { QueueItemInserter } from '../../queue/queue-item-inserter.js';
 import {
   CLAIM_IDEMPOTENCY_KEY_SQL,
   CREATE_BULK_RUN_SQL,
-  INSERT_QUEUE_ITEMS_SQL,
-  NOTIFY_QUEUE_SQL,
   READ_IDEMPOTENT_RESPONSE_SQL,
   RECORD_IDEMPOTENT_RESPONSE_SQL,
 } from './enqueue-items.sql.js';
@@ -32,14 +29,10 @@ const ACCEPTED = 202;
 
 @CommandHandler(EnqueueItemsCommand)
 export class EnqueueItemsHandler implements ICommandHandler<EnqueueItemsCommand, EnqueueItemsResult> {
-  private readonly queue: QueueConfig;
-
   constructor(
     private readonly dataSource: DataSource,
-    config: ConfigService,
-  ) {
-    this.queue = config.getOrThrow<QueueConfig>('queue');
-  }
+    private readonly queue: QueueItemInserter,
+  ) {}
 
   execute(command: EnqueueItemsCommand): Promise<EnqueueItemsResult> {
     // Every statement goes through the transaction's runner: with a one-connection pool
@@ -85,19 +78,7 @@ export class EnqueueItemsHandler implements ICommandHandler<EnqueueItemsCommand,
       items.length,
     ]);
     const syncRunId = Number(run.id);
-    const inserted = await queryRows<{ id: string | number }>(db, INSERT_QUEUE_ITEMS_SQL, [
-      source,
-      syncRunId,
-      items.map((item) => item.entityType),
-      items.map((item) => item.sourceEntityId),
-      items.map((item) => item.operation),
-      items.map((item) => item.version),
-      items.map((item) => JSON.stringify(item.payload)),
-      items.map((item) => item.priority),
-      items.map((item) => this.queue.maxAttemptsByType[item.entityType] ?? this.queue.maxAttempts),
-    ]);
-    await queryRows(db, NOTIFY_QUEUE_SQL);
-    // bigint arrives as a string from pg and as a number from PGlite.
-    return { syncRunId, queueItemIds: inserted.map((row) => Number(row.id)) };
+    const queueItemIds = await this.queue.insert(db, items.map((item) => ({ ...item, source, syncRunId })));
+    return { syncRunId, queueItemIds };
   }
 }

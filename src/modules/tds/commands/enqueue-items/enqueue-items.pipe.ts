@@ -3,14 +3,14 @@ import type { PipeTransform } from '@nestjs/common';
 import { ValidationFailedError } from '../../../../shared/errors/domain-error.js';
 import type { FieldError } from '../../../../shared/errors/domain-error.js';
 import { flattenValidationErrors } from '../../../../shared/errors/flatten-validation-errors.js';
+import { isStorableJson } from '../../../../shared/json/storable-json.js';
 import { validatePlain } from '../../../../shared/validation/validate-plain.js';
-import { OPERATIONS } from '../../domain/queue-item.js';
+import { DEFAULT_PRIORITY, OPERATIONS } from '../../domain/queue-item.js';
 import { parseVersion } from '../../domain/version.js';
 import type { EntityOperation } from '../../events/tds-entity-synced.event.js';
 import { EntityProcessorRegistry } from '../../processors/entity-processor.registry.js';
 import type { EnqueueItem } from './enqueue-items.command.js';
-import { DEFAULT_PRIORITY, DEFAULT_SOURCE, EnqueueItemsRequestDto, MAX_ITEMS } from './enqueue-items.dto.js';
-import type { EnqueueItemDto } from './enqueue-items.dto.js';
+import { DEFAULT_SOURCE, EnqueueItemDto, EnqueueItemsRequestDto, MAX_ITEMS } from './enqueue-items.dto.js';
 
 /** A request that passed every check, with its defaults applied and versions parsed. */
 export interface EnqueueRequest {
@@ -18,16 +18,17 @@ export interface EnqueueRequest {
   items: EnqueueItem[];
 }
 
-/**
- * JSON.stringify writes a NUL or an unpaired surrogate as a `\u` escape (and nothing else in
- * that range: paired surrogates stay raw characters); jsonb refuses both. An escape counts
- * only when its backslash is not itself escaped.
- */
-const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** `path` under `prefix` (`items[3].payload`); the path itself for an item validated alone. */
+function at(prefix: string, path: string): string {
+  return prefix === '' ? path : `${prefix}.${path}`;
+}
+
+/** The envelope is strict: a field it does not know is refused, not dropped. */
+const STRICT_ENVELOPE = { whitelist: true, forbidNonWhitelisted: true };
 
 /**
  * Validates the whole request before anything is stored: the envelope (class-validator,
@@ -48,7 +49,7 @@ export class EnqueueItemsPipe implements PipeTransform<unknown, EnqueueRequest> 
         { path: 'items', message: `items must contain at most ${MAX_ITEMS} elements (got ${body.items.length})` },
       ]);
     }
-    const { instance, errors } = validatePlain(EnqueueItemsRequestDto, body, { whitelist: true, forbidNonWhitelisted: true });
+    const { instance, errors } = validatePlain(EnqueueItemsRequestDto, body, STRICT_ENVELOPE);
     const problems = flattenValidationErrors(errors);
     const badPaths = new Set(problems.map((problem) => problem.path));
     if (Array.isArray(body.items)) {
@@ -56,6 +57,18 @@ export class EnqueueItemsPipe implements PipeTransform<unknown, EnqueueRequest> 
     }
     if (problems.length > 0) throw new ValidationFailedError(problems);
     return { source: instance.source ?? DEFAULT_SOURCE, items: instance.items.map(toEnqueueItem) };
+  }
+
+  /**
+   * One item on its own, by the same rules (a generic webhook delivery is one such item), with
+   * paths relative to it (`payload.rate`); problems are returned, not thrown.
+   */
+  validateItem(item: unknown): { ok: true; item: EnqueueItem } | { ok: false; errors: FieldError[] } {
+    if (!isRecord(item)) return { ok: false, errors: [{ path: '', message: 'The body must be a JSON object' }] };
+    const { instance, errors } = validatePlain(EnqueueItemDto, item, STRICT_ENVELOPE);
+    const problems = flattenValidationErrors(errors);
+    problems.push(...this.payloadProblems(item, '', new Set(problems.map((problem) => problem.path))));
+    return problems.length > 0 ? { ok: false, errors: problems } : { ok: true, item: toEnqueueItem(instance) };
   }
 
   /**
@@ -68,14 +81,14 @@ export class EnqueueItemsPipe implements PipeTransform<unknown, EnqueueRequest> 
     const { entityType, operation, sourceEntityId, payload } = item;
     if (typeof entityType !== 'string' || !this.processors.has(entityType)) return [];
     if (!OPERATIONS.includes(operation as EntityOperation)) return [];
-    const checkedId = badPaths.has(`${prefix}.sourceEntityId`) ? undefined : (sourceEntityId as string);
+    const checkedId = badPaths.has(at(prefix, 'sourceEntityId')) ? undefined : (sourceEntityId as string);
     const problems = this.processors
       .get(entityType)
       .validate(payload, operation as EntityOperation, checkedId)
-      .map(({ path, message }) => ({ path: path === '' ? `${prefix}.payload` : `${prefix}.payload.${path}`, message }));
-    if (UNSTORABLE_ESCAPE.test(JSON.stringify(payload))) {
+      .map(({ path, message }) => ({ path: at(prefix, path === '' ? 'payload' : `payload.${path}`), message }));
+    if (!isStorableJson(JSON.stringify(payload))) {
       problems.push({
-        path: `${prefix}.payload`,
+        path: at(prefix, 'payload'),
         message: 'payload must not contain NUL characters or unpaired surrogates (PostgreSQL cannot store them)',
       });
     }

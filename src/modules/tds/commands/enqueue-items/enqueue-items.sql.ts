@@ -1,7 +1,7 @@
 /**
  * The bulk enqueue, statement by statement, all in one transaction (the handler's order):
- * claim the idempotency key, create the run, insert the items, notify the workers, record the
- * response under the key.
+ * claim the idempotency key, create the run, insert the items and notify the workers (the
+ * shared QueueItemInserter), record the response under the key.
  */
 
 /**
@@ -38,28 +38,3 @@ export const CREATE_BULK_RUN_SQL = `
 INSERT INTO tds_sync_runs (kind, source, entity_type, status, total, started_at)
 VALUES ('bulk', $1, $2, 'running', $3, now())
 RETURNING id`;
-
-/**
- * All items in one multi-row insert: one array per column, unnested together (n-th element of
- * each = n-th item). Ids come from a sequence as rows are inserted, and the rows are inserted
- * in request order (ORDER BY ordinality), so ordering the returned ids gives them back in
- * request order; this also makes a later item of the request the later arrival, which wins at
- * equal version. Payloads arrive as JSON text and are stored as sent.
- * $1 source, $2 sync_run_id, $3.. the item columns.
- */
-export const INSERT_QUEUE_ITEMS_SQL = `
-WITH inserted AS (
-  INSERT INTO tds_sync_queue
-    (source, sync_run_id, entity_type, source_entity_id, operation, version, payload, priority,
-     status, attempt, max_attempts, next_attempt_at)
-  SELECT $1, $2, i.entity_type, i.source_entity_id, i.operation, i.version, i.payload, i.priority,
-         'pending', 0, i.max_attempts, now()
-  FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::jsonb[], $8::smallint[], $9::int[])
-       WITH ORDINALITY AS i (entity_type, source_entity_id, operation, version, payload, priority, max_attempts, n)
-  ORDER BY i.n
-  RETURNING id
-)
-SELECT id FROM inserted ORDER BY id`;
-
-/** Wakes the workers (LISTEN tds_queue); PostgreSQL delivers it at commit, never before. */
-export const NOTIFY_QUEUE_SQL = `SELECT pg_notify('tds_queue', '')`;

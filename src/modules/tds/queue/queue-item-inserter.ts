@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { QueryRunner } from 'typeorm';
+import type { QueueConfig } from '../../../shared/config/queue.config.js';
+import { queryRows } from '../../../shared/database/sql.js';
+import { DEFAULT_PRIORITY } from '../domain/queue-item.js';
+import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+import { INSERT_QUEUE_ITEMS_SQL, NOTIFY_QUEUE_SQL } from './insert-queue-items.sql.js';
+
+/** One item to queue, with its provenance: the webhook delivery (inbox row) or the sync run it belongs to. */
+export interface NewQueueItem {
+  source: string;
+  inboxEventId?: number;
+  syncRunId?: number;
+  entityType: string;
+  sourceEntityId: string;
+  operation: EntityOperation;
+  version: number;
+  payload: Record<string, unknown>;
+  priority?: number;
+}
+
+/**
+ * The one way items enter tds_sync_queue: a multi-row insert inside the caller's transaction,
+ * max attempts per entity type from the queue configuration, and a NOTIFY that wakes the
+ * workers when that transaction commits.
+ */
+@Injectable()
+export class QueueItemInserter {
+  private readonly queue: QueueConfig;
+
+  constructor(config: ConfigService) {
+    this.queue = config.getOrThrow<QueueConfig>('queue');
+  }
+
+  /** Returns the queue item ids in input order. */
+  async insert(tx: QueryRunner, items: readonly NewQueueItem[]): Promise<number[]> {
+    if (items.length === 0) return [];
+    const rows = items.map((item) => ({
+      source: item.source,
+      inbox_event_id: item.inboxEventId ?? null,
+      sync_run_id: item.syncRunId ?? null,
+      entity_type: item.entityType,
+      source_entity_id: item.sourceEntityId,
+      operation: item.operation,
+      version: item.version,
+      payload: item.payload,
+      priority: item.priority ?? DEFAULT_PRIORITY,
+      max_attempts: this.queue.maxAttemptsByType[item.entityType] ?? this.queue.maxAttempts,
+    }));
+    const inserted = await queryRows<{ id: number }>(tx, INSERT_QUEUE_ITEMS_SQL, [JSON.stringify(rows)]);
+    await queryRows(tx, NOTIFY_QUEUE_SQL);
+    return inserted.map((row) => row.id);
+  }
+}
