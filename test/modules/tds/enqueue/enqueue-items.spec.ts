@@ -121,7 +121,6 @@ describeEachBackend('POST /api/tds/queue, GET /api/tds/queue/:id and /stats', (b
       );
       const body = JSON.stringify({ items });
       expect(body.length).toBeGreaterThan(1024 * 1024 + 1);
-      const started = Date.now();
       const res = await post(body, { raw: true });
       expect(res.statusCode).toBe(202);
       const { queueItemIds } = res.json();
@@ -129,7 +128,6 @@ describeEachBackend('POST /api/tds/queue, GET /api/tds/queue/:id and /stats', (b
       expect([...queueItemIds].sort((a: number, b: number) => a - b)).toEqual(queueItemIds);
       const stored = await sql<{ id: string }>(`SELECT source_entity_id AS id FROM tds_sync_queue WHERE id = ANY ($1::bigint[]) ORDER BY id`, [queueItemIds]);
       expect(stored.map((r) => r.id)).toEqual(items.map((i) => i.sourceEntityId));
-      expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it('wakes the workers: a tds_queue notification arrives at commit', async () => {

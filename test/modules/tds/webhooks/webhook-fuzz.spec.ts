@@ -213,7 +213,6 @@ describePostgres('webhook fuzz: no 5xx, and nothing stored without a correct sig
   });
 
   it('10,000 arbitrary requests', async () => {
-    const started = Date.now();
     let stored = await countStored(testApp.app);
     const seen = new Map<number, number>();
 
@@ -278,6 +277,5 @@ describePostgres('webhook fuzz: no 5xx, and nothing stored without a correct sig
 
     // The runs reached every outcome, not just the cheap refusals.
     for (const status of [202, 400, 401, 404, 413, 415, 422]) expect({ status, seen: (seen.get(status) ?? 0) > 0 }).toEqual({ status, seen: true });
-    expect(Date.now() - started).toBeLessThan(90_000);
   }, 120_000);
 });

@@ -7,7 +7,8 @@
  */
 export const MARK_FAILED_SQL = `
 WITH f AS (
-  SELECT *
+  -- One failure time per item: the delay counts from exactly the recorded failure.
+  SELECT *, clock_timestamp() AS failed_at
   FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::int[])
     AS f (id, code, message, delay_ms, ceiling_ms)
 ), upd AS (
@@ -15,9 +16,9 @@ WITH f AS (
   SET attempt = q.attempt + 1,
       status = CASE WHEN f.delay_ms IS NULL THEN 'dead_letter' ELSE 'retry' END,
       next_attempt_at = CASE WHEN f.delay_ms IS NULL THEN q.next_attempt_at
-                             ELSE clock_timestamp() + f.delay_ms * interval '1 millisecond' END,
+                             ELSE f.failed_at + f.delay_ms * interval '1 millisecond' END,
       last_error = f.message, error_code = f.code, started_at = now(),
-      completed_at = CASE WHEN f.delay_ms IS NULL THEN clock_timestamp() END
+      completed_at = CASE WHEN f.delay_ms IS NULL THEN f.failed_at END
   FROM f
   WHERE q.id = f.id
   RETURNING q.id, q.source, q.entity_type, q.source_entity_id, q.operation, q.version, q.payload,
@@ -27,7 +28,7 @@ WITH f AS (
 ), attempts AS (
   INSERT INTO tds_queue_attempts
     (queue_item_id, attempt, started_at, failed_at, outcome, error_code, error, delay_ms, ceiling_ms, next_attempt_at)
-  SELECT u.id, u.attempt, u.started_at, clock_timestamp(), u.status, f.code, f.message, f.delay_ms,
+  SELECT u.id, u.attempt, u.started_at, f.failed_at, u.status, f.code, f.message, f.delay_ms,
          f.ceiling_ms, CASE WHEN u.status = 'retry' THEN u.next_attempt_at END
   FROM upd u JOIN f USING (id)
 ), dead AS (
