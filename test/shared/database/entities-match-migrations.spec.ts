@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { Query } from 'typeorm/driver/Query.js';
-import { SyncQueueItemEntity, TDS_ENTITIES } from '../../../src/modules/tds/entities/index.js';
+import { TDS_ENTITIES } from '../../../src/modules/tds/entities/index.js';
+import { SyncQueueItemEntity } from '../../../src/modules/tds/entities/sync-queue-item.entity.js';
 import { ApiKeyEntity } from '../../../src/shared/auth/api-key.entity.js';
 import { loadDatabaseConfig } from '../../../src/shared/config/database.config.js';
 import { createDataSourceOptions } from '../../../src/shared/database/data-source-options.js';

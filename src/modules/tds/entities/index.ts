@@ -8,18 +8,6 @@ import { QueueAttemptEntity } from './queue-attempt.entity.js';
 import { SyncQueueItemEntity } from './sync-queue-item.entity.js';
 import { SyncRunEntity } from './sync-run.entity.js';
 
-export {
-  BatchClaimEntity,
-  DeadLetterEntity,
-  IdempotencyKeyEntity,
-  InboxEventEntity,
-  MirrorEntityEntity,
-  OutboxEventEntity,
-  QueueAttemptEntity,
-  SyncQueueItemEntity,
-  SyncRunEntity,
-};
-
 /** The TDS module's tables, for TypeOrmModule.forFeature and for tests. */
 export const TDS_ENTITIES = [
   BatchClaimEntity,
