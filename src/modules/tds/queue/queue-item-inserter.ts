@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { QueryRunner } from 'typeorm';
-import type { QueueConfig } from '../../../shared/config/queue.config.js';
 import { queryRows } from '../../../shared/database/sql.js';
 import { DEFAULT_PRIORITY } from '../domain/queue-item.js';
 import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+import { RetryPolicy } from '../workers/retry-policy.js';
 import { INSERT_QUEUE_ITEMS_SQL, NOTIFY_QUEUE_SQL } from './insert-queue-items.sql.js';
 
 /** One item to queue, with its provenance: the webhook delivery (inbox row) or the sync run it belongs to. */
@@ -27,11 +26,7 @@ export interface NewQueueItem {
  */
 @Injectable()
 export class QueueItemInserter {
-  private readonly queue: QueueConfig;
-
-  constructor(config: ConfigService) {
-    this.queue = config.getOrThrow<QueueConfig>('queue');
-  }
+  constructor(private readonly retryPolicy: RetryPolicy) {}
 
   /** Returns the queue item ids in input order. */
   async insert(tx: QueryRunner, items: readonly NewQueueItem[]): Promise<number[]> {
@@ -46,7 +41,7 @@ export class QueueItemInserter {
       version: item.version,
       payload: item.payload,
       priority: item.priority ?? DEFAULT_PRIORITY,
-      max_attempts: this.queue.maxAttemptsByType[item.entityType] ?? this.queue.maxAttempts,
+      max_attempts: this.retryPolicy.maxAttemptsFor(item.entityType),
     }));
     const inserted = await queryRows<{ id: number }>(tx, INSERT_QUEUE_ITEMS_SQL, [JSON.stringify(rows)]);
     await queryRows(tx, NOTIFY_QUEUE_SQL);

@@ -46,9 +46,12 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
     if (items.length === 0) return;
     await tx.query('SAVEPOINT apply_group');
     try {
-      const ids = items.map((i) => i.id);
-      await tx.query(CREATE_PLACEHOLDERS_SQL, [ids]);
-      const [row] = await queryRows<GroupRow>(tx, MARK_COMPLETED_SQL, [ids]);
+      await tx.query(CREATE_PLACEHOLDERS_SQL, [
+        items.map((i) => i.source),
+        items.map((i) => i.entityType),
+        items.map((i) => i.sourceEntityId),
+      ]);
+      const [row] = await queryRows<GroupRow>(tx, MARK_COMPLETED_SQL, [items.map((i) => i.id)]);
       await tx.query('RELEASE SAVEPOINT apply_group');
       acc.events += row.events;
       acc.runs.push(...row.runs);

@@ -7,17 +7,17 @@
  * unique-index insert waits for a concurrent insert of the same key to commit): each new key is
  * first claimed with a transaction-scoped advisory try-lock, which never waits. A key another
  * batch is creating right now gets no placeholder; the second statement then finds no row to
- * lock and defers its items, like a row another batch holds.
+ * lock and defers its items, like a row another batch holds. The keys come from the claim
+ * ($1 sources, $2 entity types, $3 source ids): no second read of the queue rows.
  */
 export const CREATE_PLACEHOLDERS_SQL = `
 INSERT INTO tds_entities (source, entity_type, source_entity_id, version, arrival_seq, content_hash, data)
 SELECT k.source, k.entity_type, k.source_entity_id, -1, 0, '', '{}'::jsonb
 FROM (
-  SELECT DISTINCT q.source, q.entity_type, q.source_entity_id
-  FROM tds_sync_queue q
-  WHERE q.id = ANY ($1::bigint[])
-    AND NOT EXISTS (SELECT 1 FROM tds_entities e
-                    WHERE (e.source, e.entity_type, e.source_entity_id) = (q.source, q.entity_type, q.source_entity_id))
+  SELECT DISTINCT x.source, x.entity_type, x.source_entity_id
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS x (source, entity_type, source_entity_id)
+  WHERE NOT EXISTS (SELECT 1 FROM tds_entities e
+                    WHERE (e.source, e.entity_type, e.source_entity_id) = (x.source, x.entity_type, x.source_entity_id))
 ) k
 WHERE pg_try_advisory_xact_lock(hashtextextended(k.source || '/' || k.entity_type || '/' || k.source_entity_id, 0))
 ON CONFLICT (source, entity_type, source_entity_id) DO NOTHING`;
