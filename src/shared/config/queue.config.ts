@@ -8,6 +8,8 @@ class QueueEnv {
   @Type(() => Number) @IsInt() @Min(0) @Max(64) TDS_WORKER_COUNT: number = 2;
   @Type(() => Number) @IsInt() @Min(1) @Max(5000) TDS_BATCH_SIZE: number = 1000;
   @Type(() => Number) @IsInt() @Min(10) TDS_POLL_INTERVAL_MS: number = 1000;
+  /** Pause after a batch that was not full, so the next one gathers more (0: none). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(5000) TDS_BATCH_LINGER_MS: number = 100;
   @Type(() => Number) @IsInt() @Min(1) TDS_BACKOFF_BASE_MS: number = 1000;
   @Type(() => Number) @IsInt() @Min(1) TDS_BACKOFF_CAP_MS: number = 300000;
   @Type(() => Number) @IsInt() @Min(1) @Max(100) TDS_MAX_ATTEMPTS: number = 5;
@@ -34,6 +36,7 @@ export const queueConfig = registerAs('queue', () => {
     workerCount: env.TDS_WORKER_COUNT,
     batchSize: env.TDS_BATCH_SIZE,
     pollIntervalMs: env.TDS_POLL_INTERVAL_MS,
+    batchLingerMs: env.TDS_BATCH_LINGER_MS,
     backoffBaseMs: env.TDS_BACKOFF_BASE_MS,
     backoffCapMs: env.TDS_BACKOFF_CAP_MS,
     maxAttempts: env.TDS_MAX_ATTEMPTS,

@@ -9,6 +9,12 @@ export interface PollingLoopOptions {
   pollIntervalMs: number;
   /** Wake on a NOTIFY on this channel (sent at the commit that brings work). */
   wakeOn: { notifier: DbNotifier; channel: string };
+  /**
+   * After a step that did some work but less than `full`, pause this long (not cut short by a
+   * wake-up) so the next step finds more to do at once: under a steady trickle, each step's
+   * fixed cost is then shared by many units instead of being paid for every few. 0: never.
+   */
+  linger?: { full: number; ms: number };
 }
 
 /**
@@ -20,6 +26,7 @@ export interface PollingLoopOptions {
 export class PollingLoop {
   private readonly logger: Logger;
   private readonly sleepers = new Set<() => void>();
+  private readonly stoppers = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private running = false;
   private unlisten?: () => Promise<void>;
@@ -48,6 +55,7 @@ export class PollingLoop {
     if (!this.running) return true;
     this.running = false;
     this.wake();
+    for (const stop of [...this.stoppers]) stop();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
@@ -69,20 +77,25 @@ export class PollingLoop {
         failures++;
         this.logger.error(`${loopId}: ${(error as Error).message}`, (error as Error).stack);
       }
-      if (done > 0 || !this.running) continue;
-      await this.sleep(failures > 0 ? Math.min(30_000, 250 * 2 ** failures) : this.options.pollIntervalMs);
+      if (!this.running) continue;
+      const { linger } = this.options;
+      if (done > 0 && linger !== undefined && linger.ms > 0 && done < linger.full) await this.sleep(linger.ms, false);
+      else if (done === 0) await this.sleep(failures > 0 ? Math.min(30_000, 250 * 2 ** failures) : this.options.pollIntervalMs);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Stopping always ends a sleep; a wake-up only when `wakeable`. */
+  private sleep(ms: number, wakeable = true): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.sleepers.delete(done);
+        this.stoppers.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
+      if (wakeable) this.sleepers.add(done);
+      else this.stoppers.add(done);
     });
   }
 }

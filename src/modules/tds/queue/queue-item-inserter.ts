@@ -19,6 +19,20 @@ export interface NewQueueItem {
   priority?: number;
 }
 
+/** The JSON object of one queue item (QUEUE_ITEM_FIELDS). */
+export interface QueueItemRow {
+  source: string;
+  inbox_event_id: number | null;
+  sync_run_id: number | null;
+  entity_type: string;
+  source_entity_id: string;
+  operation: EntityOperation;
+  version: number;
+  payload: Record<string, unknown>;
+  priority: number;
+  max_attempts: number;
+}
+
 /**
  * The one way items enter tds_sync_queue: a multi-row insert inside the caller's transaction,
  * max attempts per entity type from the queue configuration, and a NOTIFY that wakes the
@@ -31,7 +45,14 @@ export class QueueItemInserter {
   /** Returns the queue item ids in input order. */
   async insert(tx: QueryRunner, items: readonly NewQueueItem[]): Promise<number[]> {
     if (items.length === 0) return [];
-    const rows = items.map((item) => ({
+    const inserted = await queryRows<{ id: number }>(tx, INSERT_QUEUE_ITEMS_SQL, [JSON.stringify(items.map((item) => this.row(item)))]);
+    await queryRows(tx, NOTIFY_QUEUE_SQL);
+    return inserted.map((row) => row.id);
+  }
+
+  /** An item as a QUEUE_ITEM_FIELDS object, for statements that insert through `insertQueueItemsFrom`. */
+  row(item: NewQueueItem): QueueItemRow {
+    return {
       source: item.source,
       inbox_event_id: item.inboxEventId ?? null,
       sync_run_id: item.syncRunId ?? null,
@@ -42,9 +63,6 @@ export class QueueItemInserter {
       payload: item.payload,
       priority: item.priority ?? DEFAULT_PRIORITY,
       max_attempts: this.retryPolicy.maxAttemptsFor(item.entityType),
-    }));
-    const inserted = await queryRows<{ id: number }>(tx, INSERT_QUEUE_ITEMS_SQL, [JSON.stringify(rows)]);
-    await queryRows(tx, NOTIFY_QUEUE_SQL);
-    return inserted.map((row) => row.id);
+    };
   }
 }

@@ -59,6 +59,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       step: (workerId) => this.runBatch(workerId),
       pollIntervalMs: this.config.pollIntervalMs,
       wakeOn: { notifier, channel: QUEUE_CHANNEL },
+      linger: { full: this.config.batchSize, ms: this.config.batchLingerMs },
     });
   }
 

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
-import type { QueryRunner } from 'typeorm';
 import type { IngestConfig } from '../../../../shared/config/ingest.config.js';
 import { queryRows } from '../../../../shared/database/sql.js';
 import { DomainError } from '../../../../shared/errors/domain-error.js';
@@ -10,7 +9,7 @@ import type { FieldError } from '../../../../shared/errors/domain-error.js';
 import type { EntityOperation } from '../../events/tds-entity-synced.event.js';
 import type { DeliveryItem } from '../../ingestion/webhook-delivery.js';
 import { QueueItemInserter } from '../../queue/queue-item-inserter.js';
-import { FIND_INBOX_EVENTS_BY_KEY_SQL, INSERT_INBOX_EVENTS_SQL } from './ingest-webhook.sql.js';
+import { FIND_INBOX_EVENTS_BY_KEY_SQL, INSERT_INBOX_GROUP_SQL } from './ingest-webhook.sql.js';
 
 /** One delivery as it is stored: its inbox row and, when valid, the queue items it becomes. */
 export interface InboxRecord {
@@ -57,6 +56,13 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
+interface InsertedRow {
+  id: number;
+  idempotencyKey: string;
+  /** bigint[]: strings from pg. */
+  queueItemIds: Array<number | string>;
+}
+
 interface StoredRow {
   id: number;
   idempotencyKey: string;
@@ -69,8 +75,8 @@ interface StoredRow {
  * answered, and one commit per delivery (one WAL flush each) caps ingestion far below what
  * the route can take. So concurrent deliveries are buffered for a short window
  * (TDS_INGEST_GROUP_WINDOW_MS) or until the group is full (TDS_INGEST_GROUP_MAX) and written
- * together in one transaction: one multi-row inbox insert, one multi-row queue insert, one
- * commit; then each caller learns what became of its own delivery.
+ * together in one statement (INSERT_INBOX_GROUP_SQL: inbox rows, queue items and the workers'
+ * wake-up, one implicit transaction); then each caller learns what became of its own delivery.
  *
  * At most TDS_INGEST_GROUPS_IN_FLIGHT groups are written at once; deliveries arriving
  * meanwhile wait for the next free slot and go together. More concurrent groups would not
@@ -160,47 +166,36 @@ export class InboxWriter implements OnApplicationShutdown {
     });
     const distinct = [...firstOfKey.values()].map((index) => records[index]);
 
-    const byKey = await this.dataSource.transaction(async (manager) => {
-      const tx = manager.queryRunner as QueryRunner;
-      const inserted = await this.insertInbox(tx, distinct);
-      const stored = new Map<string, InboxOutcome>();
-      const newlyQueued = distinct.filter((record) => inserted.has(record.idempotencyKey) && record.validationErrors === null);
-      const queueItemIds = await this.queue.insert(
-        tx,
-        newlyQueued.flatMap((record) =>
-          record.items.map((item) => ({ ...item, source: record.source, inboxEventId: inserted.get(record.idempotencyKey) })),
-        ),
+    const inserted = await queryRows<InsertedRow>(this.dataSource, INSERT_INBOX_GROUP_SQL, [JSON.stringify(distinct.map((r) => this.row(r)))]);
+    const stored = new Map<string, InboxOutcome>();
+    const byKey = new Map(inserted.map((row) => [row.idempotencyKey, row]));
+    for (const record of distinct) {
+      const row = byKey.get(record.idempotencyKey);
+      if (row === undefined) continue;
+      stored.set(
+        record.idempotencyKey,
+        record.validationErrors === null
+          ? { status: 'accepted', inboxId: row.id, queueItemIds: row.queueItemIds.map(Number) }
+          : { status: 'invalid', inboxId: row.id, errors: record.validationErrors },
       );
-      let next = 0;
-      for (const record of distinct) {
-        const inboxId = inserted.get(record.idempotencyKey);
-        if (inboxId === undefined) continue;
-        if (record.validationErrors !== null) {
-          stored.set(record.idempotencyKey, { status: 'invalid', inboxId, errors: record.validationErrors });
-        } else {
-          const ids = queueItemIds.slice(next, (next += record.items.length));
-          stored.set(record.idempotencyKey, { status: 'accepted', inboxId, queueItemIds: ids });
-        }
-      }
-      const duplicates = distinct.filter((record) => !inserted.has(record.idempotencyKey)).map((record) => record.idempotencyKey);
-      if (duplicates.length > 0) {
-        const rows = await queryRows<StoredRow>(tx, FIND_INBOX_EVENTS_BY_KEY_SQL, [duplicates]);
-        for (const row of rows) stored.set(row.idempotencyKey, asDuplicate(row));
-        // Only retention deletes inbox rows, and only old ones; should it race us, the retry sees a clean slate.
-        if (rows.length < duplicates.length) throw new Error('a conflicting inbox row disappeared before it could be read');
-      }
-      return stored;
-    });
+    }
+    const duplicates = distinct.filter((record) => !byKey.has(record.idempotencyKey)).map((record) => record.idempotencyKey);
+    if (duplicates.length > 0) {
+      const rows = await queryRows<StoredRow>(this.dataSource, FIND_INBOX_EVENTS_BY_KEY_SQL, [duplicates]);
+      for (const row of rows) stored.set(row.idempotencyKey, asDuplicate(row));
+      // Only retention deletes inbox rows, and only old ones; should it race us, the retry sees a clean slate.
+      if (rows.length < duplicates.length) throw new Error('a conflicting inbox row disappeared before it could be read');
+    }
 
     return records.map((record, index) => {
-      const outcome = byKey.get(record.idempotencyKey) as InboxOutcome;
+      const outcome = stored.get(record.idempotencyKey) as InboxOutcome;
       const first = firstOfKey.get(record.idempotencyKey) === index;
       return first || outcome.status === 'invalid' ? outcome : { status: 'duplicate', inboxId: outcome.inboxId };
     });
   }
 
-  private async insertInbox(tx: QueryRunner, records: InboxRecord[]): Promise<Map<string, number>> {
-    const deliveries = records.map((r) => ({
+  private row(r: InboxRecord) {
+    return {
       source: r.source,
       entity_type: r.entityType,
       source_entity_id: r.sourceEntityId,
@@ -214,10 +209,20 @@ export class InboxWriter implements OnApplicationShutdown {
       received_at: r.receivedAt,
       status: r.validationErrors === null ? 'queued' : 'invalid',
       validation_errors: r.validationErrors,
-    }));
-    const rows = await queryRows<{ id: number; idempotencyKey: string }>(tx, INSERT_INBOX_EVENTS_SQL, [JSON.stringify(deliveries)]);
-    return new Map(rows.map((row) => [row.idempotencyKey, row.id]));
+      items: r.items.map((item) => {
+        const payloadKey = memberKey(r.rawPayload, item.payload);
+        const row = this.queue.row({ ...item, source: r.source });
+        return payloadKey === undefined ? row : { ...row, payload: null, payload_key: payloadKey };
+      }),
+    };
   }
+}
+
+/** The key under which the body holds this very payload object, if it does. */
+function memberKey(body: unknown, payload: object): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  for (const [key, value] of Object.entries(body)) if (value === payload) return key;
+  return undefined;
 }
 
 /** A delivery whose key was stored before: a duplicate of a queued one, or refused again like the invalid one. */

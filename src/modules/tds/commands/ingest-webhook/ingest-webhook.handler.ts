@@ -43,7 +43,8 @@ function storable(text: string | undefined): string | null {
  * unacceptable content, and its row keeps what can be stored.
  */
 function toInboxRecord(delivery: IncomingDelivery, mapping: MappingResult, idempotencyKey: string): InboxRecord {
-  const bodyStorable = delivery.body === undefined || isStorableJson(JSON.stringify(delivery.body));
+  // Only a `\u` escape in the text can put a NUL or a lone surrogate into the parsed body (raw ones are invalid JSON or UTF-8).
+  const bodyStorable = delivery.body === undefined || !delivery.rawBody.includes('\\u') || isStorableJson(JSON.stringify(delivery.body));
   const primary = mapping.ok ? mapping.delivery : (mapping.primary ?? {});
   // Paths and messages may quote the body's own keys and values.
   const errors = mapping.ok ? [] : mapping.errors.map(({ path, message }) => ({ path: storableText(path), message: storableText(message) }));

@@ -1,34 +1,66 @@
-/**
- * The group commit (InboxWriter), statement by statement, all in one transaction: insert the
- * group's inbox rows, queue the items of the rows actually inserted (the shared
- * QueueItemInserter, which also notifies the workers), look up the rows whose keys were
- * taken already, commit.
- */
+import { insertQueueItemsFrom, NOTIFY_QUEUE, QUEUE_ITEM_FIELDS } from '../../queue/insert-queue-items.sql.js';
 
 /**
- * Every delivery of the group in one multi-row insert, from one JSON array (a row object per
- * delivery, bodies embedded: parsed once, never escaped into array literals). A key already
- * stored, committed or not, is skipped instead of failing the statement: when another
- * transaction holds the same key uncommitted (a concurrent identical delivery on another group
- * or instance), this statement waits for it, then skips the row if it committed or inserts if
- * it rolled back; either way no unique violation reaches anyone. Rows are inserted in key
- * order, so two groups sharing two keys wait on each other in the same order and cannot
- * deadlock. Returns the rows inserted; a key missing from the result was a duplicate.
- * $1 the deliveries.
+ * The group commit (InboxWriter) in one statement, so one round trip and one implicit
+ * transaction per group: a group's latency is what caps ingestion (each round trip waits
+ * behind the HTTP work on the app's event loop), and BEGIN / insert / insert / notify /
+ * COMMIT took five. The statement inserts the group's inbox rows, queues the items of the
+ * rows actually inserted (through the shared queue insert) and wakes the workers, all
+ * committed together or not at all.
+ *
+ * Every delivery arrives in one JSON array (a row object per delivery, bodies and items
+ * embedded: parsed once, never escaped into array literals). A key already stored, committed
+ * or not, is skipped instead of failing the statement: when another transaction holds the
+ * same key uncommitted (a concurrent identical delivery in another group or instance), the
+ * insert waits for it, then skips the row if it committed or inserts if it rolled back;
+ * either way no unique violation reaches anyone. Rows are inserted in key order, so two groups
+ * sharing two keys wait on each other in the same order and cannot deadlock. A key missing
+ * from the result was a duplicate (FIND_INBOX_EVENTS_BY_KEY_SQL reads what it became).
+ * Queue items are inserted in delivery order, then item order. pg_notify runs only when
+ * something was queued, and PostgreSQL delivers it at commit.
+ * $1 the deliveries, each with `items`: its queue items (QUEUE_ITEM_FIELDS, inbox_event_id null);
+ * an item whose payload is a member of the body (Zoho's record under its module key) names
+ * it in `payload_key` instead of carrying it, so the group's JSON holds each body once.
  */
-export const INSERT_INBOX_EVENTS_SQL = `
-INSERT INTO tds_inbox_events
-  (source, entity_type, source_entity_id, operation, version, idempotency_key, content_hash,
-   raw_payload, headers, signature_verified, received_at, status, validation_errors)
-SELECT d.source, d.entity_type, d.source_entity_id, d.operation, d.version, d.idempotency_key, d.content_hash,
-       d.raw_payload, d.headers, d.signature_verified, d.received_at, d.status, d.validation_errors
-FROM jsonb_to_recordset($1::jsonb) AS d
-       (source text, entity_type text, source_entity_id text, operation text, version bigint, idempotency_key text,
-        content_hash text, raw_payload jsonb, headers jsonb, signature_verified boolean, received_at timestamptz,
-        status text, validation_errors jsonb)
-ORDER BY d.idempotency_key
-ON CONFLICT (idempotency_key) DO NOTHING
-RETURNING id, idempotency_key AS "idempotencyKey"`;
+export const INSERT_INBOX_GROUP_SQL = `
+WITH delivery AS (
+  SELECT *
+  FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS
+         (source text, entity_type text, source_entity_id text, operation text, version bigint, idempotency_key text,
+          content_hash text, raw_payload jsonb, headers jsonb, signature_verified boolean, received_at timestamptz,
+          status text, validation_errors jsonb, items jsonb))
+       WITH ORDINALITY AS d
+),
+inbox AS (
+  INSERT INTO tds_inbox_events
+    (source, entity_type, source_entity_id, operation, version, idempotency_key, content_hash,
+     raw_payload, headers, signature_verified, received_at, status, validation_errors)
+  SELECT d.source, d.entity_type, d.source_entity_id, d.operation, d.version, d.idempotency_key, d.content_hash,
+         d.raw_payload, d.headers, d.signature_verified, d.received_at, d.status, d.validation_errors
+  FROM delivery d
+  ORDER BY d.idempotency_key
+  ON CONFLICT (idempotency_key) DO NOTHING
+  RETURNING id, idempotency_key
+),
+queued AS (${insertQueueItemsFrom(`(
+    SELECT it.source, inbox.id AS inbox_event_id, it.sync_run_id, it.entity_type, it.source_entity_id, it.operation,
+           it.version, coalesce(it.payload, d.raw_payload -> it.payload_key) AS payload, it.priority, it.max_attempts, row_number() OVER (ORDER BY d.ordinality, it.ordinality) AS n
+    FROM inbox
+    JOIN delivery d USING (idempotency_key)
+    CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(d.items) AS (${QUEUE_ITEM_FIELDS}, payload_key text)) WITH ORDINALITY AS it
+    WHERE d.status = 'queued'
+  ) AS i`)}
+),
+wake AS (
+  SELECT ${NOTIFY_QUEUE} WHERE EXISTS (SELECT FROM queued)
+)
+SELECT inbox.id, inbox.idempotency_key AS "idempotencyKey",
+       coalesce(array_agg(queued.id ORDER BY queued.id) FILTER (WHERE queued.id IS NOT NULL), '{}') AS "queueItemIds"
+FROM inbox
+LEFT JOIN queued ON queued.inbox_event_id = inbox.id
+-- Reading wake is what runs it: PostgreSQL skips a plain SELECT in WITH that nothing reads.
+WHERE (SELECT count(*) FROM wake) >= 0
+GROUP BY inbox.id, inbox.idempotency_key`;
 
 /**
  * The stored rows behind the group's duplicate keys, in one query. A new statement sees what

@@ -1,0 +1,81 @@
+import { PollingLoop } from '../../../src/shared/runtime/polling-loop.js';
+import type { DbNotifier } from '../../../src/shared/database/db-notifier.js';
+
+/** A notifier whose NOTIFYs the test sends by hand. */
+function fakeNotifier() {
+  const listeners: (() => void)[] = [];
+  const notifier = {
+    listen: async (_channel: string, onNotify: () => void) => {
+      listeners.push(onNotify);
+      return async () => undefined;
+    },
+  } as unknown as DbNotifier;
+  return { notifier, notify: () => listeners.forEach((listener) => listener()) };
+}
+
+/** A step that reports the next of `results` (then 0) and records when it ran. */
+function scriptedStep(results: number[]) {
+  const calls: number[] = [];
+  const step = async () => {
+    calls.push(Date.now());
+    return results.shift() ?? 0;
+  };
+  return { step, calls };
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PollingLoop', () => {
+  it('runs full steps back to back, lingers after a partial one, and a NOTIFY does not cut the linger short', async () => {
+    const { notifier, notify } = fakeNotifier();
+    const { step, calls } = scriptedStep([10, 10, 3, 10]);
+    const loop = new PollingLoop({ name: 'test', step, pollIntervalMs: 60_000, wakeOn: { notifier, channel: 'c' }, linger: { full: 10, ms: 300 } });
+    await loop.start(1, 'l');
+    await delay(100);
+    // Two full steps and the partial one ran at once; the loop now lingers.
+    expect(calls).toHaveLength(3);
+    notify();
+    await delay(50);
+    expect(calls).toHaveLength(3);
+    await delay(300);
+    // After the linger: the full step, then an empty one, then asleep for the poll interval.
+    expect(calls).toHaveLength(5);
+    expect(calls[3] - calls[2]).toBeGreaterThanOrEqual(290);
+    expect(await loop.stop(1_000)).toBe(true);
+  });
+
+  it('an idle loop sleeps until a NOTIFY wakes it', async () => {
+    const { notifier, notify } = fakeNotifier();
+    const { step, calls } = scriptedStep([]);
+    const loop = new PollingLoop({ name: 'test', step, pollIntervalMs: 60_000, wakeOn: { notifier, channel: 'c' }, linger: { full: 10, ms: 300 } });
+    await loop.start(1, 'l');
+    await delay(50);
+    expect(calls).toHaveLength(1);
+    notify();
+    await delay(50);
+    expect(calls).toHaveLength(2);
+    expect(await loop.stop(1_000)).toBe(true);
+  });
+
+  it('stopping ends a linger at once', async () => {
+    const { notifier } = fakeNotifier();
+    const { step, calls } = scriptedStep([3]);
+    const loop = new PollingLoop({ name: 'test', step, pollIntervalMs: 60_000, wakeOn: { notifier, channel: 'c' }, linger: { full: 10, ms: 60_000 } });
+    await loop.start(1, 'l');
+    await delay(50);
+    const started = Date.now();
+    expect(await loop.stop(5_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('without linger, a partial step is followed at once by the next', async () => {
+    const { notifier } = fakeNotifier();
+    const { step, calls } = scriptedStep([3, 3, 3]);
+    const loop = new PollingLoop({ name: 'test', step, pollIntervalMs: 60_000, wakeOn: { notifier, channel: 'c' } });
+    await loop.start(1, 'l');
+    await delay(100);
+    expect(calls).toHaveLength(4);
+    expect(await loop.stop(1_000)).toBe(true);
+  });
+});
