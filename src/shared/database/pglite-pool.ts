@@ -30,6 +30,10 @@ export interface PgliteQueryResult {
   fields: { name: string; dataTypeID: number }[];
 }
 
+/** SQL text, or `pg`'s query config (a named statement: PGlite, which has no named statements, runs its text). */
+type QueryText = string | { text: string; name?: string };
+const textOf = (query: QueryText) => (typeof query === 'string' ? query : query.text);
+
 type QueryCallback = (err: Error | null, result?: PgliteQueryResult) => void;
 type ConnectCallback = (
   err: Error | null,
@@ -72,16 +76,16 @@ export class PglitePool extends EventEmitter {
     );
   }
 
-  query(text: string, params?: unknown[]): Promise<PgliteQueryResult>;
-  query(text: string, callback: QueryCallback): void;
-  query(text: string, params: unknown[] | undefined, callback: QueryCallback): void;
+  query(text: QueryText, params?: unknown[]): Promise<PgliteQueryResult>;
+  query(text: QueryText, callback: QueryCallback): void;
+  query(text: QueryText, params: unknown[] | undefined, callback: QueryCallback): void;
   query(
-    text: string,
+    text: QueryText,
     paramsOrCallback?: unknown[] | QueryCallback,
     callback?: QueryCallback,
   ): Promise<PgliteQueryResult> | void {
     const [params, cb] = splitArgs(paramsOrCallback, callback);
-    const result = this.exclusive(() => this.execute(text, params));
+    const result = this.exclusive(() => this.execute(textOf(text), params));
     if (!cb) return result;
     result.then((r) => cb(null, r), (err: Error) => cb(err));
   }
@@ -191,18 +195,18 @@ export class PgliteClient extends EventEmitter {
     super();
   }
 
-  query(text: string, params?: unknown[]): Promise<PgliteQueryResult>;
-  query(text: string, callback: QueryCallback): void;
-  query(text: string, params: unknown[] | undefined, callback: QueryCallback): void;
+  query(text: QueryText, params?: unknown[]): Promise<PgliteQueryResult>;
+  query(text: QueryText, callback: QueryCallback): void;
+  query(text: QueryText, params: unknown[] | undefined, callback: QueryCallback): void;
   query(
-    text: string,
+    text: QueryText,
     paramsOrCallback?: unknown[] | QueryCallback,
     callback?: QueryCallback,
   ): Promise<PgliteQueryResult> | void {
     const [params, cb] = splitArgs(paramsOrCallback, callback);
     const result = this.released
       ? Promise.reject(new Error('Client was released to the pool and cannot run queries'))
-      : this.pool.execute(text, params);
+      : this.pool.execute(textOf(text), params);
     if (!cb) return result;
     result.then((r) => cb(null, r), (err: Error) => cb(err));
   }

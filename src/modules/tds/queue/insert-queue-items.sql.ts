@@ -1,3 +1,4 @@
+import { preparedSql } from '../../../shared/database/sql.js';
 /** The fields of a queue item as its inserter hands it over, one JSON object per item. */
 export const QUEUE_ITEM_FIELDS = `source text, inbox_event_id bigint, sync_run_id bigint, entity_type text, source_entity_id text,
   operation text, version bigint, payload jsonb, priority smallint, max_attempts int`;
@@ -31,9 +32,12 @@ const NUMBERED_ITEMS = `ROWS FROM (jsonb_to_recordset($1::jsonb) AS (${QUEUE_ITE
  * where one array per column would make both sides escape and parse every payload twice.
  * $1 the items.
  */
-export const INSERT_QUEUE_ITEMS_SQL = `
+export const INSERT_QUEUE_ITEMS_SQL = preparedSql(
+  'tds_insert_queue_items',
+  `
 WITH inserted AS (${insertQueueItemsFrom(NUMBERED_ITEMS)})
-SELECT id FROM inserted ORDER BY id`;
+SELECT id FROM inserted ORDER BY id`,
+);
 
 /** Wakes the workers (LISTEN tds_queue); PostgreSQL delivers it at commit, never before. */
 export const NOTIFY_QUEUE = `pg_notify('tds_queue', '')`;

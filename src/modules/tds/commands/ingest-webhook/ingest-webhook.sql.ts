@@ -1,3 +1,4 @@
+import { preparedSql } from '../../../../shared/database/sql.js';
 import { insertQueueItemsFrom, NOTIFY_QUEUE, QUEUE_ITEM_FIELDS } from '../../queue/insert-queue-items.sql.js';
 
 /**
@@ -22,7 +23,9 @@ import { insertQueueItemsFrom, NOTIFY_QUEUE, QUEUE_ITEM_FIELDS } from '../../que
  * an item whose payload is a member of the body (Zoho's record under its module key) names
  * it in `payload_key` instead of carrying it, so the group's JSON holds each body once.
  */
-export const INSERT_INBOX_GROUP_SQL = `
+export const INSERT_INBOX_GROUP_SQL = preparedSql(
+  'tds_insert_inbox_group',
+  `
 WITH delivery AS (
   SELECT *
   FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS
@@ -60,7 +63,8 @@ FROM inbox
 LEFT JOIN queued ON queued.inbox_event_id = inbox.id
 -- Reading wake is what runs it: PostgreSQL skips a plain SELECT in WITH that nothing reads.
 WHERE (SELECT count(*) FROM wake) >= 0
-GROUP BY inbox.id, inbox.idempotency_key`;
+GROUP BY inbox.id, inbox.idempotency_key`,
+);
 
 /**
  * The stored rows behind the group's duplicate keys, in one query. A new statement sees what
