@@ -13,14 +13,25 @@ import { databaseConfig } from './shared/config/database.config.js';
 import { ingestConfig } from './shared/config/ingest.config.js';
 import { outboxConfig } from './shared/config/outbox.config.js';
 import { queueConfig } from './shared/config/queue.config.js';
+import { reactionsConfig } from './shared/config/reactions.config.js';
 import { webhooksConfig } from './shared/config/webhooks.config.js';
 import { DatabaseModule } from './shared/database/database.module.js';
 import { HttpExceptionFilter } from './shared/errors/http-exception.filter.js';
 import { HealthModule } from './shared/health/health.module.js';
+import { ReactionsModule } from './shared/reactions/reactions.module.js';
 import { AppValidationPipe } from './shared/http/app-validation.pipe.js';
 
 /** Every configuration namespace; each validates its variables when loaded. */
-export const CONFIG_NAMESPACES = [appConfig, authConfig, databaseConfig, queueConfig, outboxConfig, webhooksConfig, ingestConfig];
+export const CONFIG_NAMESPACES = [
+  appConfig,
+  authConfig,
+  databaseConfig,
+  queueConfig,
+  outboxConfig,
+  reactionsConfig,
+  webhooksConfig,
+  ingestConfig,
+];
 
 @Module({
   imports: [
@@ -28,6 +39,7 @@ export const CONFIG_NAMESPACES = [appConfig, authConfig, databaseConfig, queueCo
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: CONFIG_NAMESPACES }),
     CqrsModule.forRoot(),
     DatabaseModule,
+    ReactionsModule,
     HealthModule,
     AuthModule,
     TdsModule,

@@ -3,11 +3,20 @@
  * (enforced by dependency-cruiser). Events are published on the @nestjs/cqrs EventBus by the
  * outbox relay; commands and queries are sent through the buses.
  */
+export { TdsSyncStartedEvent } from './events/tds-sync-started.event.js';
+export { TdsSyncCompletedEvent } from './events/tds-sync-completed.event.js';
+export { TdsSyncFailedEvent } from './events/tds-sync-failed.event.js';
 export { TdsEntitySyncedEvent } from './events/tds-entity-synced.event.js';
 export type { EntityOperation, FieldChanges } from './events/tds-entity-synced.event.js';
+export { TdsEntitiesSyncedEvent } from './events/tds-entities-synced.event.js';
+export type { EntityChange } from './events/tds-entities-synced.event.js';
 export { TdsEntitySyncFailedEvent } from './events/tds-entity-sync-failed.event.js';
+export { TdsQueueEmptyEvent } from './events/tds-queue-empty.event.js';
 export { TdsDeadLetterEvent } from './events/tds-dead-letter.event.js';
 export { TdsDeadLetterReplayedEvent } from './events/tds-dead-letter-replayed.event.js';
+export { TdsAlertTriggeredEvent } from './events/tds-alert-triggered.event.js';
+export { TdsAlertAcknowledgedEvent } from './events/tds-alert-acknowledged.event.js';
+
 
 // Commands and queries other modules (the BFF) send through the buses.
 export { EnqueueItemsCommand } from './commands/enqueue-items/enqueue-items.command.js';

@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
 import type { Query } from 'typeorm/driver/Query.js';
+import { INVENTORY_ENTITIES } from '../../../src/modules/inventory/entities/index.js';
+import { SEARCH_ENTITIES } from '../../../src/modules/search/entities/index.js';
 import { TDS_ENTITIES } from '../../../src/modules/tds/entities/index.js';
+import { REACTION_ENTITIES } from '../../../src/shared/reactions/reaction.entities.js';
 import { SyncQueueItemEntity } from '../../../src/modules/tds/entities/sync-queue-item.entity.js';
 import { ApiKeyEntity } from '../../../src/shared/auth/api-key.entity.js';
 import { loadDatabaseConfig } from '../../../src/shared/config/database.config.js';
@@ -35,7 +38,7 @@ function isContentHashRebuild({ query, parameters }: Query): boolean {
 async function openMigrated(env: NodeJS.ProcessEnv): Promise<DataSource> {
   const dataSource = await new DataSource({
     ...createDataSourceOptions(loadDatabaseConfig(env)),
-    entities: [...TDS_ENTITIES, ApiKeyEntity],
+    entities: [...TDS_ENTITIES, ApiKeyEntity, ...REACTION_ENTITIES, ...INVENTORY_ENTITIES, ...SEARCH_ENTITIES],
   }).initialize();
   try {
     await runPendingMigrations(dataSource, quiet);

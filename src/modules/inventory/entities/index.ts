@@ -1,0 +1,2 @@
+/** Every TypeORM entity of the inventory module. */
+export const INVENTORY_ENTITIES: Function[] = [];

@@ -1,0 +1,41 @@
+/**
+ * Receipts for the events a reaction is about to handle, in the reaction's own transaction.
+ * The events that come back are the ones not handled before: their effect is applied in this
+ * transaction and committed with the receipts. A receipt another transaction is writing
+ * (the same event delivered twice at once, e.g. a redelivery racing the original) makes this
+ * wait for that transaction: if it commits, the event is skipped here; if it rolls back, it is
+ * handled here. Either way the effect happens once.
+ * $1 reaction, $2 event ids.
+ */
+export const CLAIM_RECEIPTS_SQL = `
+INSERT INTO tds_reaction_receipts (reaction, event_id)
+SELECT $1, e FROM unnest($2::uuid[]) AS e
+ON CONFLICT DO NOTHING
+RETURNING event_id AS "eventId"`;
+
+/** A retry that succeeded closes the events' open failures, in the same transaction. $1 reaction, $2 event ids. */
+export const RESOLVE_FAILURES_SQL = `
+UPDATE tds_reaction_failures SET resolved_at = now(), updated_at = now()
+WHERE reaction = $1 AND event_id = ANY ($2::uuid[]) AND resolved_at IS NULL`;
+
+/**
+ * After the reaction's transaction rolled back: one open failure per event not handled
+ * already (an event with a receipt was done by an earlier delivery and is not failing), its
+ * attempt counted and its next attempt set with full-jitter exponential backoff on the
+ * database clock. At max attempts the failure is exhausted: no more retries, it stays open
+ * (visible, and alerted on) until someone resolves it.
+ * $1 reaction, $2 event ids, $3 event types, $4 error, $5 max attempts, $6 backoff base ms, $7 backoff cap ms.
+ */
+export const RECORD_FAILURES_SQL = `
+INSERT INTO tds_reaction_failures AS f (reaction, event_id, event_type, attempts, last_error, next_attempt_at, exhausted_at)
+SELECT $1, e.id, e.type, 1, $4,
+       now() + make_interval(secs => random() * least($7::float8, $6::float8) / 1000),
+       CASE WHEN 1 >= $5 THEN now() END
+FROM unnest($2::uuid[], $3::text[]) AS e (id, type)
+WHERE NOT EXISTS (SELECT 1 FROM tds_reaction_receipts r WHERE r.reaction = $1 AND r.event_id = e.id)
+ON CONFLICT (reaction, event_id) WHERE resolved_at IS NULL DO UPDATE
+SET attempts = f.attempts + 1,
+    last_error = excluded.last_error,
+    updated_at = now(),
+    next_attempt_at = now() + make_interval(secs => random() * least($7::float8, $6::float8 * 2 ^ f.attempts) / 1000),
+    exhausted_at = CASE WHEN f.attempts + 1 >= $5 THEN now() END`;
