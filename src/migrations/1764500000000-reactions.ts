@@ -35,12 +35,15 @@ export class Reactions1764500000000 implements MigrationInterface {
         checked_up_to bigint NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`,
+      // Failures name events by id; the sweep reads them back from the outbox by it.
+      `CREATE UNIQUE INDEX tds_outbox_event_id_uq ON tds_outbox (event_id)`,
     ]) {
       await q.query(sql);
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX tds_outbox_event_id_uq`);
     await q.query(`DROP TABLE tds_reaction_cursors, tds_reaction_failures, tds_reaction_receipts`);
   }
 }

@@ -27,3 +27,7 @@ export type { ResolveDeadLetterResult } from './commands/resolve-dead-letter/res
 export { GetQueueItemQuery } from './queries/get-queue-item/get-queue-item.query.js';
 export { GetQueueStatsQuery } from './queries/get-queue-stats/get-queue-stats.query.js';
 export { GetInboxEventQuery } from './queries/get-inbox-event/get-inbox-event.query.js';
+export { ListReactionFailuresQuery } from './queries/list-reaction-failures/list-reaction-failures.query.js';
+export type { ReactionFailureDto } from './queries/list-reaction-failures/list-reaction-failures.dto.js';
+export { ListMirrorEntitiesQuery } from './queries/list-mirror-entities/list-mirror-entities.query.js';
+export type { MirrorEntity, MirrorEntityPage } from './queries/list-mirror-entities/list-mirror-entities.query.js';

@@ -27,10 +27,15 @@ import { WebhookSourceRegistry } from './ingestion/webhook-source.registry.js';
 import { ZohoDeliveryMapper } from './ingestion/zoho-delivery.mapper.js';
 import { EntityProcessorRegistry } from './processors/entity-processor.registry.js';
 import { GetQueueItemController } from './queries/get-queue-item/get-queue-item.controller.js';
+import { ListReactionFailuresController } from './queries/list-reaction-failures/list-reaction-failures.controller.js';
+import { ListReactionFailuresHandler } from './queries/list-reaction-failures/list-reaction-failures.handler.js';
+import { ListMirrorEntitiesHandler } from './queries/list-mirror-entities/list-mirror-entities.handler.js';
 import { GetQueueItemHandler } from './queries/get-queue-item/get-queue-item.handler.js';
 import { GetQueueStatsController } from './queries/get-queue-stats/get-queue-stats.controller.js';
 import { GetQueueStatsHandler } from './queries/get-queue-stats/get-queue-stats.handler.js';
+import { OutboxPublisher } from './outbox/outbox-publisher.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
+import { ReactionRedeliveryService } from './reactions/reaction-redelivery.service.js';
 import { QueueWorkerService } from './workers/queue-worker.service.js';
 import { RANDOM_SOURCE, RetryPolicy } from './workers/retry-policy.js';
 import { TestFaults } from './workers/test-faults.js';
@@ -45,6 +50,7 @@ import { TestFaults } from './workers/test-faults.js';
     GetQueueItemController,
     IngestWebhookController,
     GetInboxEventController,
+    ListReactionFailuresController,
   ],
   providers: [
     MarkCompletedHandler,
@@ -53,6 +59,8 @@ import { TestFaults } from './workers/test-faults.js';
     ResolveDeadLetterHandler,
     QueueWorkerService,
     OutboxRelayService,
+    OutboxPublisher,
+    ReactionRedeliveryService,
     RetryPolicy,
     { provide: RANDOM_SOURCE, useValue: Math.random },
     TestFaults,
@@ -74,6 +82,8 @@ import { TestFaults } from './workers/test-faults.js';
     IngestWebhookHandler,
     GetInboxEventHandler,
     PurgeInboxHandler,
+    ListMirrorEntitiesHandler,
+    ListReactionFailuresHandler,
   ],
 })
 export class TdsModule {}

@@ -7,8 +7,8 @@ export interface PollingLoopOptions {
   step: (loopId: string) => Promise<number>;
   /** Sleep when idle, unless woken earlier. */
   pollIntervalMs: number;
-  /** Wake on a NOTIFY on this channel (sent at the commit that brings work). */
-  wakeOn: { notifier: DbNotifier; channel: string };
+  /** Wake on a NOTIFY on this channel (sent at the commit that brings work); absent: the interval alone. */
+  wakeOn?: { notifier: DbNotifier; channel: string };
   /**
    * After a step that did some work but less than `full`, pause this long (not cut short by a
    * wake-up) so the next step finds more to do at once: under a steady trickle, each step's
@@ -40,8 +40,8 @@ export class PollingLoop {
   }
 
   async start(count: number, idPrefix: string): Promise<void> {
-    const { notifier, channel } = this.options.wakeOn;
-    this.unlisten = await notifier.listen(channel, () => this.wake());
+    const { wakeOn } = this.options;
+    if (wakeOn) this.unlisten = await wakeOn.notifier.listen(wakeOn.channel, () => this.wake());
     this.running = true;
     for (let n = 1; n <= count; n++) this.loops.push(this.run(`${idPrefix}/${n}`));
   }

@@ -13,6 +13,7 @@ const ROUTES: { method: 'GET' | 'POST'; url: string; doc: string; role: Role; pa
   { method: 'POST', url: '/api/tds/queue', doc: '/api/tds/queue', role: 'service', payload: { items: [productItem(900)] } },
   { method: 'GET', url: '/api/tds/queue/stats', doc: '/api/tds/queue/stats', role: 'viewer' },
   { method: 'GET', url: '/api/tds/queue/1', doc: '/api/tds/queue/{id}', role: 'viewer' },
+  { method: 'GET', url: '/api/tds/reaction-failures', doc: '/api/tds/reaction-failures', role: 'viewer' },
   { method: 'POST', url: '/api/tds/dead-letter/999999/replay', doc: '/api/tds/dead-letter/{id}/replay', role: 'operator' },
   { method: 'POST', url: '/api/tds/dead-letter/999999/resolve', doc: '/api/tds/dead-letter/{id}/resolve', role: 'operator', payload: { note: 'n' } },
 ];

@@ -1,30 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EventBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { OutboxConfig } from '../../../shared/config/outbox.config.js';
 import { DbNotifier } from '../../../shared/database/db-notifier.js';
 import { queryRows } from '../../../shared/database/sql.js';
 import { PollingLoop } from '../../../shared/runtime/polling-loop.js';
-import { eventFromOutbox, knownEventTypes } from '../events/event-catalogue.js';
+import { knownEventTypes } from '../events/event-catalogue.js';
+import { OutboxPublisher } from './outbox-publisher.js';
+import type { OutboxRow } from './outbox-publisher.js';
 import { CLAIM_OUTBOX_SQL } from './outbox-relay.sql.js';
+import { TestFaults } from '../workers/test-faults.js';
 
 export const OUTBOX_CHANNEL = 'tds_outbox';
 
-interface OutboxRow {
-  id: number;
-  eventId: string;
-  eventType: string;
-  correlationId: string | null;
-  causationId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: Date;
-}
-
 /**
  * Publishes committed outbox rows to the @nestjs/cqrs EventBus as event class instances, in id
- * order, woken by the NOTIFY a batch sends at commit, with polling as the fallback.
+ * order (OutboxPublisher), woken by the NOTIFY a batch sends at commit, with polling as the fallback.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -36,7 +28,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     config: ConfigService,
     private readonly dataSource: DataSource,
     notifier: DbNotifier,
-    private readonly eventBus: EventBus,
+    private readonly publisher: OutboxPublisher,
+    private readonly faults: TestFaults,
   ) {
     this.config = config.getOrThrow<OutboxConfig>('outbox');
     this.instanceId = config.getOrThrow<string>('app.instanceId');
@@ -57,34 +50,31 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     await this.loop.stop(5_000);
   }
 
-  /** Relays one batch; returns how many rows it took. */
+  /**
+   * Relays one batch; returns how many rows it took. The rows are marked dispatched and
+   * published inside the claim's transaction; after the commit the relay waits for the
+   * durable reactions to the batch before it takes the next one. A crash before the commit
+   * leaves the rows for the next pass (reactions that already ran find their receipts); a
+   * crash after it leaves them to the redelivery sweep.
+   */
   async relayOnce(): Promise<number> {
     const tx = this.dataSource.createQueryRunner();
     await tx.connect();
+    let reactions: Promise<void>;
+    let rows: OutboxRow[];
     try {
       await tx.startTransaction();
-      const rows = await queryRows<OutboxRow>(tx, CLAIM_OUTBOX_SQL, [this.config.batchSize, knownEventTypes]);
-      rows.sort((a, b) => a.id - b.id);
-      const events = rows.map((row) =>
-        eventFromOutbox(
-          row.eventType,
-          {
-            eventId: row.eventId,
-            occurredAt: new Date(row.createdAt).toISOString(),
-            correlationId: row.correlationId,
-            causationId: row.causationId,
-          },
-          row.payload,
-        ),
-      );
-      this.eventBus.publishAll(events);
+      rows = await queryRows<OutboxRow>(tx, CLAIM_OUTBOX_SQL, [this.config.batchSize, knownEventTypes]);
+      reactions = this.publisher.publish(rows);
       await tx.commitTransaction();
-      return rows.length;
     } catch (error) {
       if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
       await tx.release();
     }
+    if (this.faults.enabled) this.faults.crashIfRelayed(rows);
+    await reactions;
+    return rows.length;
   }
 }

@@ -1,3 +1,5 @@
+import { OUTBOX_ROW_COLUMNS } from './outbox-publisher.js';
+
 /**
  * Takes the oldest undispatched outbox rows and marks them dispatched, inside the relay's
  * transaction: the rows stay locked until the relay has published them and commits, so each
@@ -17,6 +19,4 @@ WHERE o.id IN (
   LIMIT $1
   FOR UPDATE SKIP LOCKED
 )
-RETURNING o.id, o.event_id AS "eventId", o.event_type AS "eventType",
-          o.correlation_id AS "correlationId", o.causation_id AS "causationId",
-          o.payload, o.created_at AS "createdAt"`;
+RETURNING ${OUTBOX_ROW_COLUMNS}`;

@@ -66,3 +66,16 @@ WHERE c.item_ids && $1::bigint[] AND c.id <> $3`;
 
 /** Dead batches whose items all moved on: nothing left to count. */
 export const FORGET_EMPTY_CLAIMS_SQL = `DELETE FROM tds_batch_claims WHERE item_ids = '{}'`;
+
+/**
+ * A worker that applied work found the queue drained: `tds.queue.empty` through the outbox
+ * (its own transaction: there is no batch), waking the relay at commit.
+ * $1 worker id, $2 when it last finished a batch (ISO-8601).
+ */
+export const RECORD_QUEUE_EMPTY_SQL = `
+WITH event AS (
+  INSERT INTO tds_outbox (event_type, causation_id, payload)
+  VALUES ('tds.queue.empty', 'worker:' || $1, jsonb_build_object('workerId', $1::text, 'lastProcessedAt', $2::text))
+  RETURNING 1
+)
+SELECT pg_notify('tds_outbox', '') FROM event`;

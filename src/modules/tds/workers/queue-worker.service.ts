@@ -13,7 +13,7 @@ import { MarkCompletedCommand } from '../commands/mark-completed/mark-completed.
 import type { MarkCompletedResult, RunDelta } from '../commands/mark-completed/mark-completed.command.js';
 import { MarkFailedCommand } from '../commands/mark-failed/mark-failed.command.js';
 import type { MarkFailedResult } from '../commands/mark-failed/mark-failed.command.js';
-import { CLAIM_BATCH_SQL, FORGET_EMPTY_CLAIMS_SQL, ISOLATE_SUSPECTS_SQL, RECORD_CLAIM_SQL } from './claim-batch.sql.js';
+import { CLAIM_BATCH_SQL, FORGET_EMPTY_CLAIMS_SQL, ISOLATE_SUSPECTS_SQL, RECORD_CLAIM_SQL, RECORD_QUEUE_EMPTY_SQL } from './claim-batch.sql.js';
 import type { ClaimedItem, ItemFailure } from './claimed-item.js';
 import { FINISH_BATCH_SQL } from './finish-batch.sql.js';
 import { BatchGate } from './batch-gate.js';
@@ -43,6 +43,8 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
   private readonly instanceId: string;
   private readonly loop: PollingLoop;
   private readonly gate = new BatchGate();
+  /** Per worker: when it last finished a batch, until it reports the queue empty. */
+  private readonly workedSince = new Map<string, Date>();
 
   constructor(
     config: ConfigService,
@@ -92,6 +94,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       const items = await this.claim(tx);
       if (items.length === 0) {
         if (tx.isTransactionActive) await tx.commitTransaction();
+        await this.reportDrained(tx, workerId);
         return 0;
       }
       // The claim is recorded only once the batch may run: one that dies while it waits
@@ -101,6 +104,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       if (this.dbInfo.singleSession) await tx.startTransaction();
       await this.apply(tx, items, claim);
       await tx.commitTransaction();
+      this.workedSince.set(workerId, new Date());
       return items.length;
     } catch (error) {
       if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
@@ -109,6 +113,14 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       leave();
       await tx.release();
     }
+  }
+
+  /** TdsQueueEmptyEvent, once per drain: when this worker finds nothing after having applied work. */
+  private async reportDrained(tx: QueryRunner, workerId: string): Promise<void> {
+    const lastProcessedAt = this.workedSince.get(workerId);
+    if (lastProcessedAt === undefined) return;
+    await queryRows(tx, RECORD_QUEUE_EMPTY_SQL, [workerId, lastProcessedAt.toISOString()]);
+    this.workedSince.delete(workerId);
   }
 
   private claim(tx: QueryRunner): Promise<ClaimedItem[]> {

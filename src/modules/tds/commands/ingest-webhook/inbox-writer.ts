@@ -59,8 +59,7 @@ interface Waiter {
 interface InsertedRow {
   id: number;
   idempotencyKey: string;
-  /** bigint[]: strings from pg. */
-  queueItemIds: Array<number | string>;
+  queueItemIds: number[];
 }
 
 interface StoredRow {
@@ -175,7 +174,7 @@ export class InboxWriter implements OnApplicationShutdown {
       stored.set(
         record.idempotencyKey,
         record.validationErrors === null
-          ? { status: 'accepted', inboxId: row.id, queueItemIds: row.queueItemIds.map(Number) }
+          ? { status: 'accepted', inboxId: row.id, queueItemIds: row.queueItemIds }
           : { status: 'invalid', inboxId: row.id, errors: record.validationErrors },
       );
     }
