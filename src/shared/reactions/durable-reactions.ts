@@ -30,8 +30,8 @@ const MAX_ERROR_CHARS = 2000;
  * At-least-once delivery made exactly-once in effect (ARCHITECTURE §4). An event handler hands
  * its events and its effect to `run`: the effect runs in one transaction with the receipts of
  * the events it had not handled yet, so a redelivered event does nothing; when the effect
- * throws, the transaction rolls back and each unhandled event gets a failure row with its
- * next attempt (the redelivery sweep, in the TDS module, brings it back). Nothing here throws
+ * throws, the transaction rolls back, the batch is bisected to find the failing event(s), and
+ * each gets a failure row with its next attempt (the redelivery sweep, in the TDS module, brings it back). Nothing here throws
  * back into the EventBus: a failing reaction cannot kill a saga stream or hold back another
  * reaction, and is never dropped silently.
  *
@@ -75,13 +75,18 @@ export class DurableReactions {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * One transaction for the whole batch. When the effect fails, the batch is split in halves
+   * and each tried again, down to single events: one bad event costs O(log n) extra
+   * transactions and fails alone (recorded for retry), its batch-mates are applied.
+   */
   private async execute<E extends ReactionEvent>(reaction: string, events: readonly E[], effect: ReactionEffect<E>): Promise<void> {
-    const ids = events.map((event) => event.eventId);
     let afterCommit: void | (() => Promise<void>) = undefined;
     const tx = this.dataSource.createQueryRunner();
     try {
       await tx.connect();
       await tx.startTransaction();
+      const ids = events.map((event) => event.eventId);
       const claimed = await queryRows<{ eventId: string }>(tx, CLAIM_RECEIPTS_SQL, [reaction, ids]);
       const fresh = new Set(claimed.map((row) => row.eventId));
       if (fresh.size > 0) afterCommit = await effect(tx, events.filter((event) => fresh.has(event.eventId)));
@@ -89,11 +94,14 @@ export class DurableReactions {
       await tx.commitTransaction();
     } catch (error) {
       if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
-      await this.recordFailure(reaction, events, error);
-      return;
-    } finally {
       await tx.release();
+      if (events.length === 1) return this.recordFailure(reaction, events, error);
+      const half = Math.ceil(events.length / 2);
+      await this.execute(reaction, events.slice(0, half), effect);
+      await this.execute(reaction, events.slice(half), effect);
+      return;
     }
+    await tx.release();
     if (afterCommit) await afterCommit().catch((error: Error) => this.logger.warn(`${reaction}: after-commit step failed: ${error.message}`));
   }
 
