@@ -1,21 +1,23 @@
 /**
  * `npm run bench`: prints a table and writes bench/results/bench-<time>.json with the versions and
- * settings it ran with. Loopback only. BENCH_SUITES picks suites (default `queue,webhooks`);
+ * settings it ran with. Loopback only. BENCH_SUITES picks suites (default `queue,webhooks,reactions`);
  * BENCH_DATABASE_URL is the PostgreSQL server's admin URL. Each suite documents its own knobs.
  */
 import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queueBenchmarks, queueSettings } from './queue.bench.js';
+import { reactionBenchmarks, reactionSettings } from './reactions.bench.js';
 import { env, serverVersion, type Row } from './support.js';
 import { webhookBenchmarks, webhookSettings } from './webhooks.bench.js';
 
-const SUITES = env('BENCH_SUITES', 'queue,webhooks').split(',');
+const SUITES = env('BENCH_SUITES', 'queue,webhooks,reactions').split(',');
 
 async function main(): Promise<void> {
   const results: Row[] = [];
   if (SUITES.includes('queue')) results.push(...(await queueBenchmarks()));
   if (SUITES.includes('webhooks')) results.push(...(await webhookBenchmarks()));
+  if (SUITES.includes('reactions')) results.push(...(await reactionBenchmarks()));
   console.table(results);
 
   const dir = join(process.cwd(), 'bench', 'results');
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
     pg: pkg('pg'),
     autocannon: pkg('autocannon'),
   };
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), versions, settings: { suites: SUITES, queue: queueSettings, webhooks: webhookSettings }, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), versions, settings: { suites: SUITES, queue: queueSettings, webhooks: webhookSettings, reactions: reactionSettings }, results }, null, 2));
   console.log(`written ${file}`);
 }
 

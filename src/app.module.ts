@@ -7,8 +7,10 @@ import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { SearchModule } from './modules/search/search.module.js';
 import { TdsModule } from './modules/tds/tds.module.js';
 import { AuthModule } from './shared/auth/auth.module.js';
+import { AppCacheModule } from './shared/cache/app-cache.module.js';
 import { appConfig } from './shared/config/app.config.js';
 import { authConfig } from './shared/config/auth.config.js';
+import { cacheConfig } from './shared/config/cache.config.js';
 import { databaseConfig } from './shared/config/database.config.js';
 import { ingestConfig } from './shared/config/ingest.config.js';
 import { outboxConfig } from './shared/config/outbox.config.js';
@@ -31,6 +33,7 @@ export const CONFIG_NAMESPACES = [
   reactionsConfig,
   webhooksConfig,
   ingestConfig,
+  cacheConfig,
 ];
 
 @Module({
@@ -39,6 +42,7 @@ export const CONFIG_NAMESPACES = [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: CONFIG_NAMESPACES }),
     CqrsModule.forRoot(),
     DatabaseModule,
+    AppCacheModule,
     ReactionsModule,
     HealthModule,
     AuthModule,

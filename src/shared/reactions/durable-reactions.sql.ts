@@ -5,18 +5,19 @@
  * (the same event delivered twice at once, e.g. a redelivery racing the original) makes this
  * wait for that transaction: if it commits, the event is skipped here; if it rolls back, it is
  * handled here. Either way the effect happens once.
+ * The same statement closes the events' open failures: it commits only with the effect, so a
+ * retry that succeeds resolves them, one that fails leaves them open.
  * $1 reaction, $2 event ids.
  */
 export const CLAIM_RECEIPTS_SQL = `
+WITH resolved AS (
+  UPDATE tds_reaction_failures SET resolved_at = now(), updated_at = now()
+  WHERE reaction = $1 AND event_id = ANY ($2::uuid[]) AND resolved_at IS NULL
+)
 INSERT INTO tds_reaction_receipts (reaction, event_id)
 SELECT $1, e FROM unnest($2::uuid[]) AS e
 ON CONFLICT DO NOTHING
 RETURNING event_id AS "eventId"`;
-
-/** A retry that succeeded closes the events' open failures, in the same transaction. $1 reaction, $2 event ids. */
-export const RESOLVE_FAILURES_SQL = `
-UPDATE tds_reaction_failures SET resolved_at = now(), updated_at = now()
-WHERE reaction = $1 AND event_id = ANY ($2::uuid[]) AND resolved_at IS NULL`;
 
 /**
  * After the reaction's transaction rolled back: one open failure per event not handled

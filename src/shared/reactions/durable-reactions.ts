@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import type { ReactionsConfig } from '../config/reactions.config.js';
 import { queryRows } from '../database/sql.js';
-import { CLAIM_RECEIPTS_SQL, RECORD_FAILURES_SQL, RESOLVE_FAILURES_SQL } from './durable-reactions.sql.js';
+import { CLAIM_RECEIPTS_SQL, RECORD_FAILURES_SQL } from './durable-reactions.sql.js';
 
 /** What a reaction needs to know of an event to receipt it: the outbox event's id and type. */
 export interface ReactionEvent {
@@ -70,9 +70,9 @@ export class DurableReactions {
     return running;
   }
 
-  /** Resolves once every run started so far (and any they started) has finished. */
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  /** Resolves once at most `maxInFlight` runs are still going (default: every run started so far has finished). */
+  async settled(maxInFlight = 0): Promise<void> {
+    while (this.inFlight.size > maxInFlight) await Promise.race([...this.inFlight]);
   }
 
   /**
@@ -90,7 +90,6 @@ export class DurableReactions {
       const claimed = await queryRows<{ eventId: string }>(tx, CLAIM_RECEIPTS_SQL, [reaction, ids]);
       const fresh = new Set(claimed.map((row) => row.eventId));
       if (fresh.size > 0) afterCommit = await effect(tx, events.filter((event) => fresh.has(event.eventId)));
-      await queryRows(tx, RESOLVE_FAILURES_SQL, [reaction, ids]);
       await tx.commitTransaction();
     } catch (error) {
       if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);

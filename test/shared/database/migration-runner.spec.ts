@@ -29,9 +29,10 @@ describePostgres('runPendingMigrations on PostgreSQL', () => {
 
     expect(ran.map((r) => r.length).sort()).toEqual([0, 0, migrations.length]);
     const recorded: { name: string; n: number }[] = await dataSources[0].query(
-      `SELECT name, count(*)::int AS n FROM migrations GROUP BY name`,
+      `SELECT name, count(*)::int AS n FROM migrations GROUP BY name ORDER BY name COLLATE "C"`,
     );
-    expect(recorded).toEqual(migrations.map((m) => ({ name: m.name, n: 1 })));
+    const names = migrations.map((m) => m.name as string).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(recorded).toEqual(names.map((name) => ({ name, n: 1 })));
     // The lock is released: a later start takes it and finds nothing to do.
     expect(await runPendingMigrations(dataSources[1], quiet)).toEqual([]);
     const [{ locks }] = await dataSources[0].query(`SELECT count(*)::int AS locks FROM pg_locks

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { AppCache } from '../../../src/shared/cache/app-cache.js';
 import { createTestApp, type TestApp } from '../../support/create-test-app.js';
 import { describeEachBackend } from '../../support/test-database.js';
 
@@ -30,7 +31,7 @@ describeEachBackend('health endpoints', (backend) => {
     expect(live.json()).toMatchObject({ status: 'ok' });
     const ready = await get('/health/ready');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    expect(ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, cache: { status: 'up' } } });
   });
 
   it('is reachable over a real socket (supertest) as well as through inject', async () => {
@@ -49,6 +50,23 @@ describeEachBackend('health endpoints', (backend) => {
       details: { status: 'error', error: { database: { status: 'down', message: 'database unavailable' } } },
     });
     expect(ready.body).not.toContain('10.0.0.5');
+    expect((await get('/health/live')).statusCode).toBe(200);
+  });
+
+  it('reports not ready when the cache is down, without saying why', async () => {
+    jest
+      .spyOn(testApp.app.get(AppCache), 'readiness')
+      .mockResolvedValueOnce({ store: 'redis', up: false, reason: 'connect ECONNREFUSED 10.0.0.9:6379' });
+    const ready = await get('/health/ready');
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      details: {
+        status: 'error',
+        info: { database: { status: 'up' } },
+        error: { cache: { status: 'down', message: 'cache unavailable' } },
+      },
+    });
+    expect(ready.body).not.toContain('10.0.0.9');
     expect((await get('/health/live')).statusCode).toBe(200);
   });
 

@@ -1,2 +1,4 @@
+import { SearchDocumentEntity } from './search-document.entity.js';
+
 /** Every TypeORM entity of the search module. */
-export const SEARCH_ENTITIES: Function[] = [];
+export const SEARCH_ENTITIES: Function[] = [SearchDocumentEntity];

@@ -26,9 +26,8 @@ export const OUTBOX_ROW_COLUMNS = `o.id, o.event_id AS "eventId", o.event_type A
 /**
  * Turns outbox rows back into event class instances and publishes them on the EventBus: each
  * row as its own event, in id order, and the entity changes among them once more as one
- * TdsEntitiesSyncedEvent for the reactions that work in batches. Resolves once the durable
- * reactions started by this publication have finished (or recorded their failure), so the
- * caller never runs ahead of them.
+ * TdsEntitiesSyncedEvent for the reactions that work in batches. The durable reactions run in
+ * the background; `settled` lets a publisher wait for them so it never runs far ahead.
  */
 @Injectable()
 export class OutboxPublisher {
@@ -37,7 +36,7 @@ export class OutboxPublisher {
     private readonly reactions: DurableReactions,
   ) {}
 
-  publish(rows: readonly OutboxRow[]): Promise<void> {
+  publish(rows: readonly OutboxRow[]): void {
     const ordered = [...rows].sort((a, b) => a.id - b.id);
     const events: DomainEvent[] = ordered.map((row) =>
       eventFromOutbox(
@@ -53,7 +52,11 @@ export class OutboxPublisher {
       );
     }
     this.eventBus.publishAll(events);
-    return this.reactions.settled();
+  }
+
+  /** Resolves once at most `batches` publications' worth of durable reactions are still running. */
+  settled(batches = 0): Promise<void> {
+    return this.reactions.settled(batches * this.reactions.registrations.length);
   }
 }
 

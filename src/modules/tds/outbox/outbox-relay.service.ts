@@ -9,10 +9,12 @@ import { PollingLoop } from '../../../shared/runtime/polling-loop.js';
 import { knownEventTypes } from '../events/event-catalogue.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import type { OutboxRow } from './outbox-publisher.js';
-import { CLAIM_OUTBOX_SQL } from './outbox-relay.sql.js';
+import { CLAIM_IN_INDEX_ORDER_SQL, CLAIM_OUTBOX_SQL } from './outbox-relay.sql.js';
 import { TestFaults } from '../workers/test-faults.js';
 
 export const OUTBOX_CHANNEL = 'tds_outbox';
+/** During a backlog, the claim starts from the first id at least this often (see CLAIM_OUTBOX_SQL). */
+const FULL_SCAN_INTERVAL_MS = 1_000;
 
 /**
  * Publishes committed outbox rows to the @nestjs/cqrs EventBus as event class instances, in id
@@ -23,6 +25,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private readonly config: OutboxConfig;
   private readonly loop: PollingLoop;
   private readonly instanceId: string;
+  /** Where the next claim starts: after the last full batch, or 0. */
+  private floor = 0;
+  private lastFullScan = 0;
 
   constructor(
     config: ConfigService,
@@ -48,24 +53,30 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop(5_000);
+    // Reactions to the last batch finish before the database closes (else the sweep redoes them).
+    await this.publisher.settled();
   }
 
   /**
    * Relays one batch; returns how many rows it took. The rows are marked dispatched and
-   * published inside the claim's transaction; after the commit the relay waits for the
-   * durable reactions to the batch before it takes the next one. A crash before the commit
-   * leaves the rows for the next pass (reactions that already ran find their receipts); a
-   * crash after it leaves them to the redelivery sweep.
+   * published inside the claim's transaction. The durable reactions to a batch run while the
+   * next batch is claimed, but no further: before claiming, the relay waits until at most one
+   * batch's reactions are still running, which keeps memory bounded and the reactions close
+   * behind. A crash before the commit leaves the rows for the next pass (reactions that
+   * already ran find their receipts); a crash after it leaves them to the redelivery sweep.
    */
   async relayOnce(): Promise<number> {
+    await this.publisher.settled(1);
     const tx = this.dataSource.createQueryRunner();
     await tx.connect();
-    let reactions: Promise<void>;
     let rows: OutboxRow[];
     try {
       await tx.startTransaction();
-      rows = await queryRows<OutboxRow>(tx, CLAIM_OUTBOX_SQL, [this.config.batchSize, knownEventTypes]);
-      reactions = this.publisher.publish(rows);
+      await tx.query(CLAIM_IN_INDEX_ORDER_SQL);
+      if (Date.now() - this.lastFullScan >= FULL_SCAN_INTERVAL_MS) this.floor = 0;
+      if (this.floor === 0) this.lastFullScan = Date.now();
+      rows = await queryRows<OutboxRow>(tx, CLAIM_OUTBOX_SQL, [this.config.batchSize, knownEventTypes, this.floor]);
+      this.publisher.publish(rows);
       await tx.commitTransaction();
     } catch (error) {
       if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
@@ -74,7 +85,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       await tx.release();
     }
     if (this.faults.enabled) this.faults.crashIfRelayed(rows);
-    await reactions;
+    this.floor = rows.length < this.config.batchSize ? 0 : Math.max(...rows.map((row) => row.id)) + 1;
     return rows.length;
   }
 }

@@ -19,7 +19,7 @@ import {
 
 /** Events per redelivery, and outbox rows per reaction per sweep. */
 const REDELIVERY_BATCH = 500;
-const SCAN_LIMIT = 20_000;
+const SCAN_LIMIT = 5_000;
 /** A leased failure not settled by then is due again. */
 const LEASE_MS = 60_000;
 
@@ -95,7 +95,8 @@ export class ReactionRedeliveryService implements OnApplicationBootstrap, Before
   private async redeliver(eventIds: string[]): Promise<number> {
     for (let start = 0; start < eventIds.length; start += REDELIVERY_BATCH) {
       const rows = await queryRows<OutboxRow>(this.dataSource, READ_OUTBOX_BY_EVENT_ID_SQL, [eventIds.slice(start, start + REDELIVERY_BATCH)]);
-      await this.publisher.publish(rows);
+      this.publisher.publish(rows);
+      await this.publisher.settled();
     }
     return eventIds.length;
   }

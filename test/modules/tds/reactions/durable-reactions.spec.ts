@@ -41,8 +41,9 @@ function probeReaction(name: string, obeysRules: boolean) {
           const times = obeysRules ? (this.rules.failTimes.get(id) ?? 0) : 0;
           if (times > 0) {
             // Counted by recorded attempts, not by calls: a failing batch is retried in halves within one delivery.
+            // The latest failure row: this transaction's receipt claim has just marked it resolved (undone if this fails).
             const [recorded] = await tx.query(
-              `SELECT attempts FROM tds_reaction_failures WHERE reaction = $1 AND event_id = $2 AND resolved_at IS NULL`,
+              `SELECT attempts FROM tds_reaction_failures WHERE reaction = $1 AND event_id = $2 ORDER BY id DESC LIMIT 1`,
               [name, change.eventId],
             );
             if ((recorded?.attempts ?? 0) < times) throw new Error(`${id} fails (${recorded?.attempts ?? 0} failures so far)`);
