@@ -142,7 +142,10 @@ describePostgres('outbox relay on PostgreSQL', () => {
     try {
       await client.query(
         `INSERT INTO tds_outbox (event_type, payload)
-         SELECT 'tds.entity.update', jsonb_build_object('sourceEntityId', 'bulk-' || n, 'entityType', 'product')
+         SELECT 'tds.entity.update',
+                jsonb_build_object('source', 'zoho', 'sourceEntityId', 'bulk-' || n, 'entityType', 'product', 'operation', 'update',
+                                   'version', 1, 'queueItemId', n, 'changes', '{}'::jsonb,
+                                   'data', jsonb_build_object('item_id', 'bulk-' || n, 'name', 'Bulk ' || n, 'sku', 'B' || n, 'rate', 1, 'status', 'active'))
          FROM generate_series(1, 3000) n`,
       );
       await client.query(`SELECT pg_notify('tds_outbox', '')`);
