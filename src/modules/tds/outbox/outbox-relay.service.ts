@@ -13,7 +13,7 @@ import { CLAIM_IN_INDEX_ORDER_SQL, CLAIM_OUTBOX_SQL } from './outbox-relay.sql.j
 import { TestFaults } from '../workers/test-faults.js';
 
 export const OUTBOX_CHANNEL = 'tds_outbox';
-/** During a backlog, the claim starts from the first id at least this often (see CLAIM_OUTBOX_SQL). */
+/** The claim starts from the first id at least this often (see CLAIM_OUTBOX_SQL). */
 const FULL_SCAN_INTERVAL_MS = 1_000;
 
 /**
@@ -25,7 +25,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private readonly config: OutboxConfig;
   private readonly loop: PollingLoop;
   private readonly instanceId: string;
-  /** Where the next claim starts: after the last full batch, or 0. */
+  /** Where the next claim starts: after the last row claimed, or 0 for a full scan. */
   private floor = 0;
   private lastFullScan = 0;
 
@@ -85,7 +85,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       await tx.release();
     }
     if (this.faults.enabled) this.faults.crashIfRelayed(rows);
-    this.floor = rows.length < this.config.batchSize ? 0 : Math.max(...rows.map((row) => row.id)) + 1;
+    if (rows.length > 0) this.floor = Math.max(...rows.map((row) => row.id)) + 1;
     return rows.length;
   }
 }

@@ -8,11 +8,11 @@ import { OUTBOX_ROW_COLUMNS } from './outbox-publisher.js';
  * NULL" rather than "id > last seen" finds rows whose transaction committed after a later id's.
  * Only the event types this build knows are taken: during a rolling deploy, a type written by a
  * newer instance waits for an instance that can publish it.
- * `id >= $3` lets a relay working through a backlog start after what it has just dispatched:
- * the index entries of dispatched rows stay until vacuum, and walking them from the start on
- * every pass made a long backlog quadratic (262 ms per 500-row pass at 50,000 behind). The
- * relay scans from 0 again whenever it has caught up and at least once a second, which is when
- * a row that committed late below the floor is found.
+ * `id >= $3` lets the relay start after what it has just dispatched: the index entries of
+ * dispatched rows stay until vacuum, and walking them from the start on every pass made a long
+ * backlog quadratic (262 ms per 500-row pass at 50,000 behind) and cost every small pass under
+ * a steady trickle. The relay scans from 0 again once a second, which is when a row that
+ * committed late below the floor is found: such a row waits at most that much longer.
  */
 export const CLAIM_OUTBOX_SQL = `
 UPDATE tds_outbox o
