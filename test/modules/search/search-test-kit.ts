@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CommandBus, EventBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import { IndexDocumentsCommand } from '../../../src/modules/search/commands/index-documents/index-documents.command.js';
@@ -8,10 +7,9 @@ import { RemoveDocumentsCommand } from '../../../src/modules/search/commands/rem
 import { documentWrites } from '../../../src/modules/search/domain/record-changes.js';
 import type { RecordState } from '../../../src/modules/search/domain/record-changes.js';
 import type { SearchableType } from '../../../src/modules/search/domain/search-document.js';
-import { TdsEntitiesSyncedEvent } from '../../../src/modules/tds/public.js';
 import type { EntityChange, EntityOperation } from '../../../src/modules/tds/public.js';
 import { queryRows } from '../../../src/shared/database/sql.js';
-import { DurableReactions } from '../../../src/shared/reactions/durable-reactions.js';
+import { entityChange as change } from '../../support/entity-changes.js';
 
 /** One key per role, as TDS_API_KEYS takes them. */
 export const KEYS = { viewer: 'v-key', operator: 'o-key', admin: 'a-key' } as const;
@@ -90,9 +88,7 @@ export async function storedDocument(app: NestFastifyApplication, type: string, 
   return row;
 }
 
-let nextQueueItemId = 1;
-
-/** An entity change as the relay composes it; the queue item id grows with each call unless given. */
+/** An entity change as the relay composes it, operation first (the search tests vary it most). */
 export function entityChange(
   entityType: SearchableType | string,
   sourceEntityId: string,
@@ -101,26 +97,7 @@ export function entityChange(
   data: Record<string, unknown>,
   overrides: Partial<EntityChange> = {},
 ): EntityChange {
-  return {
-    eventId: randomUUID(),
-    eventType: `tds.entity.${operation}`,
-    occurredAt: new Date().toISOString(),
-    source: 'zoho',
-    entityType,
-    sourceEntityId,
-    operation,
-    version,
-    queueItemId: nextQueueItemId++,
-    changes: {},
-    data,
-    ...overrides,
-  };
+  return change(entityType, sourceEntityId, version, data, { operation, ...overrides });
 }
 
-/** Publishes one batch on the app's EventBus, as the outbox relay does, and waits for the durable reactions to finish. */
-export async function publishChanges(app: NestFastifyApplication, changes: EntityChange[]): Promise<void> {
-  app.get(EventBus).publish(
-    new TdsEntitiesSyncedEvent({ eventId: randomUUID(), occurredAt: new Date().toISOString(), correlationId: null, causationId: null, changes }),
-  );
-  await app.get(DurableReactions).settled();
-}
+export { publishChanges } from '../../support/entity-changes.js';

@@ -13,7 +13,6 @@ import {
   ADVANCE_CURSOR_SQL,
   FIND_LOST_DELIVERIES_SQL,
   LEASE_DUE_FAILURES_SQL,
-  READ_CURSOR_SQL,
   READ_OUTBOX_BY_EVENT_ID_SQL,
 } from './reaction-redelivery.sql.js';
 
@@ -73,9 +72,7 @@ export class ReactionRedeliveryService implements OnApplicationBootstrap, Before
     const due = await queryRows<{ eventId: string }>(this.dataSource, LEASE_DUE_FAILURES_SQL, [REDELIVERY_BATCH, LEASE_MS]);
     delivered += await this.redeliver(due.map((row) => row.eventId));
     for (const reaction of this.reactions.registrations) {
-      const [cursor] = await queryRows<{ checkedUpTo: number }>(this.dataSource, READ_CURSOR_SQL, [reaction.name]);
       const [lost] = await queryRows<{ upTo: number; eventIds: string[] }>(this.dataSource, FIND_LOST_DELIVERIES_SQL, [
-        cursor?.checkedUpTo ?? 0,
         SCAN_LIMIT,
         this.config.redeliverAfterMs,
         reaction.name,

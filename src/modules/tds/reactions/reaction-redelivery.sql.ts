@@ -21,39 +21,38 @@ RETURNING f.event_id AS "eventId"`;
 
 /**
  * Lost deliveries to one reaction: outbox rows after its cursor, dispatched more than
- * $3 ms ago, of its event (and entity) types, with neither a receipt nor an open failure —
+ * $2 ms ago, of its event (and entity) types, with neither a receipt nor an open failure —
  * e.g. published just before a crash. Also returns how far the cursor may move: up to just
  * before the first scanned row that is not that old yet (undispatched, or dispatched
- * recently), since only such rows can still be delivered normally. The scan reads at most $2
+ * recently), since only such rows can still be delivered normally. The scan reads at most $1
  * rows in id order from the primary key, so each sweep costs the same however long the outbox.
- * A transaction that writes outbox rows and commits more than $3 ms after a later id was
+ * A transaction that writes outbox rows and commits more than $2 ms after a later id was
  * dispatched could slip behind the cursor; batch transactions take well under that.
- * $1 cursor, $2 scan limit, $3 redeliver-after ms, $4 reaction, $5 event types, $6 entity types (null: all).
+ * $1 scan limit, $2 redeliver-after ms, $3 reaction, $4 event types, $5 entity types (null: all).
  */
 export const FIND_LOST_DELIVERIES_SQL = `
-WITH scan AS (
+WITH cursor AS (
+  SELECT COALESCE((SELECT checked_up_to FROM tds_reaction_cursors WHERE reaction = $3), 0) AS at
+), scan AS (
   SELECT o.id, o.event_id, o.event_type, o.payload ->> 'entityType' AS entity_type,
-         o.dispatched_at < now() - make_interval(secs => $3::float8 / 1000) AS due
+         o.dispatched_at < now() - make_interval(secs => $2::float8 / 1000) AS due
   FROM tds_outbox o
-  WHERE o.id > $1
+  WHERE o.id > (SELECT at FROM cursor)
   ORDER BY o.id
-  LIMIT $2
+  LIMIT $1
 ), frontier AS (
-  SELECT COALESCE((SELECT min(id) - 1 FROM scan WHERE due IS NOT TRUE), (SELECT max(id) FROM scan), $1) AS up_to
+  SELECT COALESCE((SELECT min(id) - 1 FROM scan WHERE due IS NOT TRUE), (SELECT max(id) FROM scan), (SELECT at FROM cursor)) AS up_to
 )
 SELECT f.up_to AS "upTo",
        COALESCE(array_agg(s.event_id) FILTER (WHERE s.event_id IS NOT NULL), '{}') AS "eventIds"
 FROM frontier f
 LEFT JOIN scan s
   ON s.id <= f.up_to
- AND s.event_type = ANY ($5::text[])
- AND ($6::text[] IS NULL OR s.entity_type = ANY ($6::text[]))
- AND NOT EXISTS (SELECT 1 FROM tds_reaction_receipts r WHERE r.reaction = $4 AND r.event_id = s.event_id)
- AND NOT EXISTS (SELECT 1 FROM tds_reaction_failures x WHERE x.reaction = $4 AND x.event_id = s.event_id AND x.resolved_at IS NULL)
+ AND s.event_type = ANY ($4::text[])
+ AND ($5::text[] IS NULL OR s.entity_type = ANY ($5::text[]))
+ AND NOT EXISTS (SELECT 1 FROM tds_reaction_receipts r WHERE r.reaction = $3 AND r.event_id = s.event_id)
+ AND NOT EXISTS (SELECT 1 FROM tds_reaction_failures x WHERE x.reaction = $3 AND x.event_id = s.event_id AND x.resolved_at IS NULL)
 GROUP BY f.up_to`;
-
-/** $1 reaction. */
-export const READ_CURSOR_SQL = `SELECT checked_up_to AS "checkedUpTo" FROM tds_reaction_cursors WHERE reaction = $1`;
 
 /** Never moves back: two instances may sweep at once. $1 reaction, $2 up to. */
 export const ADVANCE_CURSOR_SQL = `

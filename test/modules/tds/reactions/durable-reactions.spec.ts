@@ -5,6 +5,7 @@ import type { IEventHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { TdsEntitiesSyncedEvent, TdsEntitySyncedEvent } from '../../../../src/modules/tds/public.js';
 import type { EntityChange } from '../../../../src/modules/tds/public.js';
+import { ReactionRedeliveryService } from '../../../../src/modules/tds/reactions/reaction-redelivery.service.js';
 import { DurableReactions } from '../../../../src/shared/reactions/durable-reactions.js';
 import { createTestApp, type TestApp } from '../../../support/create-test-app.js';
 import { insertQueueItems, productPayload, rows, waitUntilDrained, type TestItem } from '../../../support/queue-fixtures.js';
@@ -139,8 +140,9 @@ describeEachBackend('durable reactions', (backend) => {
       expect.objectContaining({ reaction: 'test.flaky', eventType: 'tds.entity.create', attempts: 4, lastError: 'Error: doomed-1 always fails', exhaustedAt: expect.any(String) }),
     ]);
 
-    // Exhausted means no more attempts: nothing changes while the sweep keeps running.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Exhausted means no more attempts: sweeps deliver nothing and change nothing.
+    const sweep = testApp.app.get(ReactionRedeliveryService);
+    for (let i = 0; i < 3; i++) expect(await sweep.sweepOnce()).toBe(0);
     expect(await failures('test.flaky', 'doomed-1')).toEqual([{ attempts: 4, resolved: false, exhausted: true }]);
 
     await insertQueueItems(db, [item('after-1', 1)]);
