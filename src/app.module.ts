@@ -9,10 +9,12 @@ import { TdsModule } from './modules/tds/tds.module.js';
 import { AuthModule } from './shared/auth/auth.module.js';
 import { AppCacheModule } from './shared/cache/app-cache.module.js';
 import { appConfig } from './shared/config/app.config.js';
+import { alertsConfig } from './shared/config/alerts.config.js';
 import { authConfig } from './shared/config/auth.config.js';
 import { cacheConfig } from './shared/config/cache.config.js';
 import { databaseConfig } from './shared/config/database.config.js';
 import { ingestConfig } from './shared/config/ingest.config.js';
+import { jobsConfig } from './shared/config/jobs.config.js';
 import { outboxConfig } from './shared/config/outbox.config.js';
 import { queueConfig } from './shared/config/queue.config.js';
 import { reactionsConfig } from './shared/config/reactions.config.js';
@@ -20,6 +22,7 @@ import { webhooksConfig } from './shared/config/webhooks.config.js';
 import { DatabaseModule } from './shared/database/database.module.js';
 import { HttpExceptionFilter } from './shared/errors/http-exception.filter.js';
 import { HealthModule } from './shared/health/health.module.js';
+import { MetricsModule } from './shared/metrics/metrics.module.js';
 import { ReactionsModule } from './shared/reactions/reactions.module.js';
 import { AppValidationPipe } from './shared/http/app-validation.pipe.js';
 
@@ -34,6 +37,8 @@ export const CONFIG_NAMESPACES = [
   webhooksConfig,
   ingestConfig,
   cacheConfig,
+  jobsConfig,
+  alertsConfig,
 ];
 
 @Module({
@@ -43,6 +48,7 @@ export const CONFIG_NAMESPACES = [
     CqrsModule.forRoot(),
     DatabaseModule,
     AppCacheModule,
+    MetricsModule,
     ReactionsModule,
     HealthModule,
     AuthModule,

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('tds_reaction_receipts')
+@Index('tds_reaction_receipts_created_idx', ['createdAt'])
 export class ReactionReceiptEntity {
   @PrimaryColumn('text')
   reaction: string;

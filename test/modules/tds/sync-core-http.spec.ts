@@ -67,11 +67,11 @@ describePostgres('the sync core over HTTP', () => {
     }, 20_000);
   });
 
-  it('counts applied, unchanged and superseded items as succeeded and closes the run as completed', async () => {
+  it('counts applied items as succeeded, unchanged and superseded ones as skipped, and closes the run as completed', async () => {
     const same = productItem(10);
     const older = productItem(10, { version: '2025-11-17T02:02:51+0300', payload: { ...same.payload, name: 'older' } });
     const runId = await enqueue([productItem(11), same, { ...same }, older]);
-    expect(await run(runId)).toMatchObject({ status: 'completed', total: 4, processed: 4, succeeded: 4, failed: 0, skipped: 0 });
+    expect(await run(runId)).toMatchObject({ status: 'completed', total: 4, processed: 4, succeeded: 2, failed: 0, skipped: 2 });
     expect((await run(runId)).completed_at).toBeInstanceOf(Date);
   });
 

@@ -3,6 +3,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('tds_dead_letters')
 @Index('tds_dead_letters_open_idx', ['createdAt', 'id'], { where: 'resolved_at IS NULL' })
 @Index('tds_dead_letters_queue_item_idx', ['queueItemId'])
+@Index('tds_dead_letters_replay_item_idx', ['replayQueueItemId'], { where: 'replay_queue_item_id IS NOT NULL' })
+@Index('tds_dead_letters_resolved_idx', ['resolvedAt'], { where: 'resolved_at IS NOT NULL' })
 @Index('tds_dead_letters_open_inbox_event_idx', ['inboxEventId'], { where: 'resolved_at IS NULL' })
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
@@ -64,4 +66,10 @@ export class DeadLetterEntity {
 
   @Column('bigint', { name: 'replay_queue_item_id', nullable: true })
   replayQueueItemId: number | null;
+
+  @Column('boolean', { default: false })
+  transient: boolean;
+
+  @Column('integer', { name: 'auto_replays', default: 0 })
+  autoReplays: number;
 }

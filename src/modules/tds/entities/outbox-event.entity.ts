@@ -2,6 +2,7 @@ import { Column, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeor
 
 @Entity('tds_outbox')
 @Index('tds_outbox_pending_idx', ['id'], { where: 'dispatched_at IS NULL' })
+@Index('tds_outbox_dispatched_idx', ['dispatchedAt'], { where: 'dispatched_at IS NOT NULL' })
 @Index('tds_outbox_event_id_uq', ['eventId'], { unique: true })
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

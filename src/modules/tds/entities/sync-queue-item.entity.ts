@@ -17,6 +17,9 @@ import type { OPERATIONS, QueueStatus } from '../domain/queue-item.js';
   where: `status IN ('pending', 'retry') AND crash_count > 0`,
 })
 @Index('tds_sync_queue_run_open_idx', ['syncRunId'], { where: `status IN ('pending', 'retry')` })
+@Index('tds_sync_queue_finished_idx', ['completedAt'], {
+  where: `status IN ('completed', 'unchanged', 'superseded', 'cancelled')`,
+})
 @Index('tds_sync_queue_inbox_event_idx', ['inboxEventId'], { where: 'inbox_event_id IS NOT NULL' })
 export class SyncQueueItemEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

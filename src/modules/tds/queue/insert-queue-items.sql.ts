@@ -1,4 +1,5 @@
 import { preparedSql } from '../../../shared/database/sql.js';
+import { countReceived } from './metric-buckets.sql.js';
 /** The fields of a queue item as its inserter hands it over, one JSON object per item. */
 export const QUEUE_ITEM_FIELDS = `source text, inbox_event_id bigint, sync_run_id bigint, entity_type text, source_entity_id text,
   operation text, version bigint, payload jsonb, priority smallint, max_attempts int`;
@@ -11,7 +12,8 @@ const QUEUE_ITEM_COLUMNS = `source, inbox_event_id, sync_run_id, entity_type, so
  * (ORDER BY n) and ids come from a sequence as rows are inserted, so ordering the returned ids
  * gives them back in input order; this also makes a later item the later arrival, which wins
  * at equal version. Payloads are stored as sent. Every enqueue path (bulk, webhooks, replay)
- * goes through here, standalone or as a step of a larger statement.
+ * goes through here, standalone or as a step of a larger statement; such a statement also
+ * counts them with `countReceived`.
  */
 export function insertQueueItemsFrom(items: string): string {
   return `
@@ -19,7 +21,7 @@ export function insertQueueItemsFrom(items: string): string {
   SELECT ${QUEUE_ITEM_COLUMNS.replace(/(\w+)/g, 'i.$1')}, 'pending', 0, now()
   FROM ${items}
   ORDER BY i.n
-  RETURNING id, inbox_event_id`;
+  RETURNING id, inbox_event_id, source, entity_type`;
 }
 
 /** `n` for the rows of a JSON array of queue items. */
@@ -35,7 +37,8 @@ const NUMBERED_ITEMS = `ROWS FROM (jsonb_to_recordset($1::jsonb) AS (${QUEUE_ITE
 export const INSERT_QUEUE_ITEMS_SQL = preparedSql(
   'tds_insert_queue_items',
   `
-WITH inserted AS (${insertQueueItemsFrom(NUMBERED_ITEMS)})
+WITH inserted AS (${insertQueueItemsFrom(NUMBERED_ITEMS)}),
+received AS (${countReceived('inserted')})
 SELECT id FROM inserted ORDER BY id`,
 );
 

@@ -166,6 +166,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       runs.map((r) => r.syncRunId),
       runs.map((r) => r.succeeded ?? 0),
       runs.map((r) => r.failed ?? 0),
+      runs.map((r) => r.skipped ?? 0),
       claimId,
       completed.events + failed.events > 0,
     ]);

@@ -6,10 +6,10 @@ import { queryRows } from '../../../../shared/database/sql.js';
 import { DomainError } from '../../../../shared/errors/domain-error.js';
 import { EnqueueItemsCommand } from './enqueue-items.command.js';
 import type { EnqueueItemsResponse, EnqueueItemsResult, IdempotencyClaim } from './enqueue-items.command.js';
+import { CREATE_SYNC_RUN_SQL } from '../../queue/create-sync-run.sql.js';
 import { QueueItemInserter } from '../../queue/queue-item-inserter.js';
 import {
   CLAIM_IDEMPOTENCY_KEY_SQL,
-  CREATE_BULK_RUN_SQL,
   READ_IDEMPOTENT_RESPONSE_SQL,
   RECORD_IDEMPOTENT_RESPONSE_SQL,
 } from './enqueue-items.sql.js';
@@ -72,7 +72,8 @@ export class EnqueueItemsHandler implements ICommandHandler<EnqueueItemsCommand,
 
   private async enqueue(db: QueryRunner, { source, items }: EnqueueItemsCommand): Promise<EnqueueItemsResponse> {
     const types = new Set(items.map((item) => item.entityType));
-    const [run] = await queryRows<{ id: string | number }>(db, CREATE_BULK_RUN_SQL, [
+    const [run] = await queryRows<{ id: string | number }>(db, CREATE_SYNC_RUN_SQL, [
+      'bulk',
       source,
       types.size === 1 ? items[0].entityType : null,
       items.length,

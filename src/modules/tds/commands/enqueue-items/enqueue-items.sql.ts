@@ -1,6 +1,6 @@
 /**
  * The bulk enqueue, statement by statement, all in one transaction (the handler's order):
- * claim the idempotency key, create the run, insert the items and notify the workers (the
+ * claim the idempotency key, create the run (CREATE_SYNC_RUN_SQL), insert the items and notify the workers (the
  * shared QueueItemInserter), record the response under the key.
  */
 
@@ -32,9 +32,3 @@ WHERE api_key_id = $1 AND key = $2`;
 export const RECORD_IDEMPOTENT_RESPONSE_SQL = `
 UPDATE tds_idempotency_keys SET status_code = $3, response = $4::jsonb
 WHERE api_key_id = $1 AND key = $2`;
-
-/** The bulk run the items belong to; workers count its items and close it when the last ends. */
-export const CREATE_BULK_RUN_SQL = `
-INSERT INTO tds_sync_runs (kind, source, entity_type, status, total, started_at)
-VALUES ('bulk', $1, $2, 'running', $3, now())
-RETURNING id`;

@@ -1,5 +1,6 @@
 import { preparedSql } from '../../../../shared/database/sql.js';
 import { insertQueueItemsFrom, NOTIFY_QUEUE, QUEUE_ITEM_FIELDS } from '../../queue/insert-queue-items.sql.js';
+import { countReceived } from '../../queue/metric-buckets.sql.js';
 
 /**
  * The group commit (InboxWriter) in one statement, so one round trip and one implicit
@@ -54,6 +55,7 @@ queued AS (${insertQueueItemsFrom(`(
     WHERE d.status = 'queued'
   ) AS i`)}
 ),
+received AS (${countReceived('queued')}),
 wake AS (
   SELECT ${NOTIFY_QUEUE} WHERE EXISTS (SELECT FROM queued)
 )

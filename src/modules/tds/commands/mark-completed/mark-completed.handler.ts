@@ -13,6 +13,7 @@ interface GroupRow {
   events: number;
   runs: RunDelta[];
   statuses: Record<string, number>;
+  latenciesMs: number[];
 }
 
 /** How often a group that lost a deadlock is re-run before it is split. */
@@ -23,7 +24,7 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
   constructor(private readonly faults: TestFaults) {}
 
   async execute({ tx, items }: MarkCompletedCommand): Promise<MarkCompletedResult> {
-    const result: MarkCompletedResult = { events: 0, runs: [], statuses: {}, failures: [] };
+    const result: MarkCompletedResult = { events: 0, runs: [], statuses: {}, latenciesMs: [], failures: [] };
     const ready: ClaimedItem[] = [];
     for (const item of items) {
       try {
@@ -55,6 +56,7 @@ export class MarkCompletedHandler implements ICommandHandler<MarkCompletedComman
       await tx.query('RELEASE SAVEPOINT apply_group');
       acc.events += row.events;
       acc.runs.push(...row.runs);
+      acc.latenciesMs.push(...row.latenciesMs);
       for (const [status, n] of Object.entries(row.statuses)) acc.statuses[status] = (acc.statuses[status] ?? 0) + n;
     } catch (error) {
       await tx.query('ROLLBACK TO SAVEPOINT apply_group');

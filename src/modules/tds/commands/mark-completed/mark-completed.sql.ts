@@ -1,3 +1,5 @@
+import { countApplied } from '../../queue/metric-buckets.sql.js';
+
 /**
  * Applying a group of claimed queue items takes two statements, inside the batch's transaction.
  *
@@ -35,7 +37,9 @@ ON CONFLICT (source, entity_type, source_entity_id) DO NOTHING`;
  *    (so an older item arriving later still loses), no event. Otherwise it is applied: the row
  *    is written, the field-level diff against the stored data computed, one outbox event added
  *    (`create` when the row was our placeholder).
- * 4. Every item's status is set; the caller adds run counters with the deltas returned.
+ * 4. Every item's status is set and counted in this minute's metric bucket; the caller adds run
+ *    counters with the deltas returned (applied items succeeded, unchanged and superseded ones
+ *    were skipped) and feeds the per-item latencies to the instance's histogram.
  */
 export const MARK_COMPLETED_SQL = `
 WITH items AS (
@@ -113,14 +117,18 @@ WITH items AS (
   FROM items i
   LEFT JOIN decided d ON d.id = i.id
   WHERE q.id = i.id AND i.id NOT IN (SELECT id FROM deferred)
-  RETURNING q.sync_run_id, q.status
+  RETURNING q.sync_run_id, q.status, q.source, q.entity_type,
+            (extract(epoch FROM q.completed_at - q.created_at) * 1000)::int AS latency_ms
+), metrics AS (${countApplied('finished')}
 )
 SELECT
   (SELECT count(*)::int FROM events) AS events,
   (SELECT count(*)::int FROM deferred) AS deferred,
   (SELECT count(*)::int FROM written) AS written,
-  COALESCE((SELECT jsonb_agg(jsonb_build_object('syncRunId', r.sync_run_id, 'succeeded', r.n))
-            FROM (SELECT sync_run_id, count(*)::int AS n FROM finished
-                  WHERE sync_run_id IS NOT NULL GROUP BY sync_run_id) r), '[]'::jsonb) AS runs,
+  COALESCE((SELECT jsonb_agg(jsonb_build_object('syncRunId', r.sync_run_id, 'succeeded', r.succeeded, 'skipped', r.skipped))
+            FROM (SELECT sync_run_id, count(*) FILTER (WHERE status = 'completed')::int AS succeeded,
+                         count(*) FILTER (WHERE status <> 'completed')::int AS skipped
+                  FROM finished WHERE sync_run_id IS NOT NULL GROUP BY sync_run_id) r), '[]'::jsonb) AS runs,
+  (SELECT COALESCE(array_agg(latency_ms), '{}') FROM finished) AS "latenciesMs",
   COALESCE((SELECT jsonb_object_agg(status, n)
             FROM (SELECT status, count(*)::int AS n FROM finished GROUP BY status) s), '{}'::jsonb) AS statuses`;

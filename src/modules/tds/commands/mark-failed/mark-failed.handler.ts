@@ -19,6 +19,7 @@ export class MarkFailedHandler implements ICommandHandler<MarkFailedCommand, Mar
       failures.map((f) => f.message.slice(0, 2000)),
       decisions.map((d) => d.delayMs),
       decisions.map((d) => d.ceilingMs),
+      failures.map((f) => f.retryable),
     ]);
     return row;
   }

@@ -1,16 +1,26 @@
+import { countFailed } from '../../queue/metric-buckets.sql.js';
+
+/** Who the scheduled retry job replays dead letters as; its replays are counted per chain. */
+export const RETRY_JOB_ACTOR = 'tds:retry-job';
+
 /**
  * Records failed attempts of a batch in ONE statement, inside the batch's transaction. Per item:
  * a delay means retry (status retry, next attempt on the database clock, so every instance
  * agrees on when it is due); no delay means dead letter (a tds_dead_letters row with the last
  * payload). Every failure is logged in tds_queue_attempts and emits tds.entity.sync_failed; a
- * dead letter also emits tds.deadletter.added.
+ * dead letter also emits tds.deadletter.added. A dead letter records whether its error could pass
+ * by waiting (transient: retries ran out, so the retry job may queue it again later) and how
+ * many times the retry job already replayed this item's chain (the dead letter whose replay
+ * this item was, found through its replay link). Every failure is counted in this minute's
+ * metric bucket.
+ * $1 ids, $2 codes, $3 messages, $4 delays (null: dead letter), $5 backoff ceilings, $6 retryable.
  */
 export const MARK_FAILED_SQL = `
 WITH f AS (
   -- One failure time per item: the delay counts from exactly the recorded failure.
   SELECT *, clock_timestamp() AS failed_at
-  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::int[])
-    AS f (id, code, message, delay_ms, ceiling_ms)
+  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::int[], $6::boolean[])
+    AS f (id, code, message, delay_ms, ceiling_ms, retryable)
 ), upd AS (
   UPDATE tds_sync_queue q
   SET attempt = q.attempt + 1,
@@ -34,9 +44,12 @@ WITH f AS (
 ), dead AS (
   INSERT INTO tds_dead_letters
     (queue_item_id, source, entity_type, source_entity_id, operation, version, inbox_event_id,
-     sync_run_id, failure_reason, error_code, attempts, last_payload)
+     sync_run_id, failure_reason, error_code, attempts, last_payload, transient, auto_replays)
   SELECT u.id, u.source, u.entity_type, u.source_entity_id, u.operation, u.version, u.inbox_event_id,
-         u.sync_run_id, f.message, f.code, u.attempt, u.payload
+         u.sync_run_id, f.message, f.code, u.attempt, u.payload, f.retryable,
+         COALESCE((SELECT p.auto_replays + (p.replayed_by = '${RETRY_JOB_ACTOR}')::int
+                   FROM tds_dead_letters p WHERE p.replay_queue_item_id = u.id
+                   ORDER BY p.id DESC LIMIT 1), 0)
   FROM upd u JOIN f USING (id)
   WHERE u.status = 'dead_letter'
   RETURNING id, queue_item_id, error_code, failure_reason, attempts
@@ -55,6 +68,7 @@ WITH f AS (
            'failureReason', d.failure_reason, 'attempts', d.attempts)
   FROM dead d JOIN upd u ON u.id = d.queue_item_id
   RETURNING 1
+), metrics AS (${countFailed('upd')}
 )
 SELECT
   (SELECT count(*)::int FROM events) AS events,

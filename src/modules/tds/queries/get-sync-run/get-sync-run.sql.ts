@@ -1,0 +1,32 @@
+import type { SyncRunDto } from './get-sync-run.dto.js';
+
+/**
+ * A run as SyncRunDto reports it, over `tds_sync_runs r`: in a SELECT, or in the RETURNING of
+ * an UPDATE (where it reads the new values), so reading a run and changing one report it alike.
+ * Progress and duration are computed on the database clock, the one that wrote started_at and
+ * completed_at, so an open run's duration does not depend on the app server's clock.
+ */
+export const SYNC_RUN_COLUMNS = `
+  r.id, r.kind, r.source, r.entity_type AS "entityType", r.status,
+  r.total, r.processed, r.succeeded, r.failed, r.skipped,
+  CASE WHEN r.total = 0 THEN 1 ELSE least(r.processed::float8 / r.total, 1) END AS progress,
+  (extract(epoch FROM COALESCE(r.completed_at, clock_timestamp()) - r.started_at) * 1000)::bigint AS "durationMs",
+  r.created_at AS "createdAt", r.started_at AS "startedAt", r.completed_at AS "completedAt",
+  r.error_summary AS "errorSummary", r.cursor_from AS "cursorFrom", r.cursor_to AS "cursorTo"`;
+
+export const GET_SYNC_RUN_SQL = `SELECT ${SYNC_RUN_COLUMNS} FROM tds_sync_runs r WHERE r.id = $1`;
+
+export type SyncRunRow = Omit<SyncRunDto, 'createdAt' | 'startedAt' | 'completedAt'> & {
+  createdAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+};
+
+export function toSyncRunDto(row: SyncRunRow): SyncRunDto {
+  return {
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    completedAt: row.completedAt?.toISOString() ?? null,
+  };
+}
