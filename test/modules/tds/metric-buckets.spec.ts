@@ -1,0 +1,147 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { RETRY_JOB_ACTOR } from '../../../src/modules/tds/commands/mark-failed/mark-failed.sql.js';
+import { ReplayDeadLetterCommand } from '../../../src/modules/tds/public.js';
+import { createTestApp, type TestApp } from '../../support/create-test-app.js';
+import { productPayload, rows, waitUntilDrained } from '../../support/queue-fixtures.js';
+import { createTestDatabase, describePostgres, type TestDatabase } from '../../support/test-database.js';
+
+const SERVICE = { authorization: 'Bearer svc-key' };
+
+interface Totals {
+  received: number;
+  applied: number;
+  unchanged: number;
+  superseded: number;
+  failed: number;
+  retried: number;
+  dead_lettered: number;
+  latency_sum_ms: number;
+  latency_max_ms: number;
+}
+
+/**
+ * The per-minute buckets are written by the statements that enqueue and apply, not by a second
+ * pass: after a known workload, their sums must equal what the queue, its attempt log and the
+ * dead letters say happened.
+ */
+describePostgres('metric buckets written with the batches', () => {
+  let database: TestDatabase;
+  let testApp: TestApp;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    testApp = await createTestApp({
+      DATABASE_URL: database.url,
+      TDS_WORKER_COUNT: '2',
+      TDS_BATCH_SIZE: '7',
+      TDS_POLL_INTERVAL_MS: '20',
+      TDS_BATCH_LINGER_MS: '0',
+      TDS_BACKOFF_BASE_MS: '5',
+      TDS_BACKOFF_CAP_MS: '20',
+      TDS_MAX_ATTEMPTS: '3',
+      TDS_API_KEYS: 'service:svc-key',
+      TDS_TEST_FAULTS: 'transient:flaky:2;transient:poison;permanent:broken',
+    });
+    db = testApp.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await testApp?.close();
+    await database?.drop();
+  });
+
+  const item = (id: string, version: number, entityType = 'product') => ({
+    entityType,
+    sourceEntityId: id,
+    operation: 'update',
+    version,
+    payload: entityType === 'customer' ? { contact_id: id, contact_name: `Customer ${id} rev ${version}` } : productPayload(id, version),
+  });
+
+  async function enqueue(items: unknown[]): Promise<void> {
+    const response = await testApp.app.inject({ method: 'POST', url: '/api/tds/queue', headers: SERVICE, payload: { source: 'zoho', items } });
+    if (response.statusCode !== 202) throw new Error(response.body);
+  }
+
+  const bucketTotals = async (entityType: string) =>
+    (
+      await rows<Totals>(
+        db,
+        `SELECT sum(received)::int AS received, sum(applied)::int AS applied, sum(unchanged)::int AS unchanged,
+                sum(superseded)::int AS superseded, sum(failed)::int AS failed, sum(retried)::int AS retried,
+                sum(dead_lettered)::int AS dead_lettered, sum(latency_sum_ms)::int AS latency_sum_ms,
+                max(latency_max_ms)::int AS latency_max_ms
+         FROM tds_metrics WHERE source = 'zoho' AND entity_type = $1`,
+        [entityType],
+      )
+    )[0];
+
+  it('sums to the queue outcomes, attempts and dead letters of a known workload, per entity type', async () => {
+    await enqueue([
+      ...Array.from({ length: 20 }, (_, i) => item(`p-${i}`, 2)),
+      item('p-0', 2), // same content again: unchanged
+      item('p-1', 1), // older: superseded
+      item('flaky', 1), // fails twice, then applies
+      item('poison', 1), // transient until its attempts run out
+      item('broken', 1), // permanent: dead letter at once
+    ]);
+    await enqueue(Array.from({ length: 5 }, (_, i) => item(`c-${i}`, 1, 'customer')));
+    await waitUntilDrained(db);
+
+    const [product] = await rows<Totals>(
+      db,
+      `SELECT count(*)::int AS received,
+              count(*) FILTER (WHERE status = 'completed')::int AS applied,
+              count(*) FILTER (WHERE status = 'unchanged')::int AS unchanged,
+              count(*) FILTER (WHERE status = 'superseded')::int AS superseded,
+              (SELECT count(*) FROM tds_queue_attempts a JOIN tds_sync_queue q ON q.id = a.queue_item_id WHERE q.entity_type = 'product')::int AS failed,
+              (SELECT count(*) FROM tds_queue_attempts a JOIN tds_sync_queue q ON q.id = a.queue_item_id
+                WHERE q.entity_type = 'product' AND a.outcome = 'retry')::int AS retried,
+              (SELECT count(*) FROM tds_dead_letters WHERE entity_type = 'product')::int AS dead_lettered,
+              sum((extract(epoch FROM completed_at - created_at) * 1000)::int)
+                FILTER (WHERE status IN ('completed', 'unchanged', 'superseded'))::int AS latency_sum_ms,
+              max((extract(epoch FROM completed_at - created_at) * 1000)::int)
+                FILTER (WHERE status IN ('completed', 'unchanged', 'superseded'))::int AS latency_max_ms
+       FROM tds_sync_queue WHERE entity_type = 'product'`,
+    );
+    // The workload's own arithmetic, so the comparison below cannot pass by both sides being empty.
+    expect(product).toMatchObject({ received: 25, applied: 21, unchanged: 1, superseded: 1, failed: 2 + 3 + 1, retried: 2 + 2, dead_lettered: 2 });
+    expect(await bucketTotals('product')).toEqual(product);
+    expect(await bucketTotals('customer')).toMatchObject({ received: 5, applied: 5, failed: 0, dead_lettered: 0 });
+  });
+
+  it('marks a dead letter transient when its retries ran out and permanent otherwise', async () => {
+    const letters = await rows<{ source_entity_id: string; transient: boolean; auto_replays: number }>(
+      db,
+      `SELECT source_entity_id, transient, auto_replays FROM tds_dead_letters ORDER BY source_entity_id`,
+    );
+    expect(letters).toEqual([
+      { source_entity_id: 'broken', transient: false, auto_replays: 0 },
+      { source_entity_id: 'poison', transient: true, auto_replays: 0 },
+    ]);
+  });
+
+  it("counts the retry job's replays along a dead letter's chain, and only those", async () => {
+    const commands = testApp.app.get(CommandBus);
+    const latest = async () =>
+      (
+        await rows<{ id: number; auto_replays: number }>(
+          db,
+          `SELECT id, auto_replays FROM tds_dead_letters WHERE source_entity_id = 'poison' ORDER BY id DESC LIMIT 1`,
+        )
+      )[0];
+
+    await commands.execute(new ReplayDeadLetterCommand(Number((await latest()).id), RETRY_JOB_ACTOR));
+    await waitUntilDrained(db);
+    expect((await latest()).auto_replays).toBe(1);
+
+    await commands.execute(new ReplayDeadLetterCommand(Number((await latest()).id), 'operator:alice'));
+    await waitUntilDrained(db);
+    expect((await latest()).auto_replays).toBe(1);
+
+    await commands.execute(new ReplayDeadLetterCommand(Number((await latest()).id), RETRY_JOB_ACTOR));
+    await waitUntilDrained(db);
+    expect((await latest()).auto_replays).toBe(2);
+  });
+});
