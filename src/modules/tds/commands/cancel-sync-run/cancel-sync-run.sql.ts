@@ -15,7 +15,9 @@ export const LOCK_SYNC_RUN_SQL = `SELECT ${SYNC_RUN_COLUMNS} FROM tds_sync_runs 
  * being applied right now; waiting for it could wait on that batch, which itself waits for
  * this run's lock to add its counts. Left alone, it finishes normally and the batch counts it
  * into the (cancelled) run. Cancelled items count as skipped, so processed stays succeeded +
- * failed + skipped and reaches total once the held items finish.
+ * failed + skipped and reaches total once the held items finish. A cancelled replay gives its
+ * dead letters back: they are open again (not replayed), so nothing an operator called off
+ * drops out of the dead-letter queue unseen.
  */
 export const CANCEL_SYNC_RUN_SQL = `
 WITH open_items AS (
@@ -27,6 +29,10 @@ WITH open_items AS (
   FROM open_items o
   WHERE q.id = o.id
   RETURNING q.id
+), reopened AS (
+  UPDATE tds_dead_letters d SET replayed_at = NULL, replayed_by = NULL, replay_queue_item_id = NULL
+  FROM cancelled c
+  WHERE d.replay_queue_item_id = c.id
 ), n AS (
   SELECT count(*)::int AS items FROM cancelled
 )

@@ -4,11 +4,11 @@ import { DataSource } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import { queryRows } from '../../../../shared/database/sql.js';
 import { QueueItemInserter } from '../../queue/queue-item-inserter.js';
-import type { NewQueueItem } from '../../queue/queue-item-inserter.js';
 import { deadLetterNotOpen } from '../resolve-dead-letter/dead-letter.errors.js';
 import { ReplayDeadLetterCommand } from './replay-dead-letter.command.js';
 import type { ReplayDeadLetterResult } from './replay-dead-letter.command.js';
 import { LOCK_OPEN_DEAD_LETTER_SQL, MARK_REPLAYED_SQL } from './replay-dead-letter.sql.js';
+import type { OpenDeadLetter } from './replay-dead-letter.sql.js';
 
 /**
  * The replay is a new pending queue item with fresh attempts and the last payload, queued the
@@ -25,10 +25,10 @@ export class ReplayDeadLetterHandler implements ICommandHandler<ReplayDeadLetter
   async execute({ deadLetterId, replayedBy }: ReplayDeadLetterCommand): Promise<ReplayDeadLetterResult> {
     const replayed = await this.dataSource.transaction(async (manager) => {
       const tx = manager.queryRunner as QueryRunner;
-      const [deadLetter] = await queryRows<NewQueueItem>(tx, LOCK_OPEN_DEAD_LETTER_SQL, [deadLetterId]);
+      const [deadLetter] = await queryRows<OpenDeadLetter>(tx, LOCK_OPEN_DEAD_LETTER_SQL, [[deadLetterId]]);
       if (!deadLetter) return undefined;
       const [queueItemId] = await this.inserter.insert(tx, [deadLetter]);
-      const [row] = await queryRows<{ replayedAt: Date }>(tx, MARK_REPLAYED_SQL, [deadLetterId, queueItemId, replayedBy]);
+      const [row] = await queryRows<{ replayedAt: Date }>(tx, MARK_REPLAYED_SQL, [[deadLetterId], [queueItemId], replayedBy, null]);
       return { deadLetterId, queueItemId, replayedAt: new Date(row.replayedAt).toISOString() };
     });
     if (!replayed) throw await deadLetterNotOpen(this.dataSource, deadLetterId);
