@@ -12,6 +12,7 @@ import { appConfig } from './shared/config/app.config.js';
 import { alertsConfig } from './shared/config/alerts.config.js';
 import { authConfig } from './shared/config/auth.config.js';
 import { cacheConfig } from './shared/config/cache.config.js';
+import { healthConfig } from './shared/config/health.config.js';
 import { databaseConfig } from './shared/config/database.config.js';
 import { ingestConfig } from './shared/config/ingest.config.js';
 import { jobsConfig } from './shared/config/jobs.config.js';
@@ -39,6 +40,7 @@ export const CONFIG_NAMESPACES = [
   cacheConfig,
   jobsConfig,
   alertsConfig,
+  healthConfig,
 ];
 
 @Module({

@@ -13,7 +13,7 @@ export interface TestApp {
  * and several apps with different settings can live side by side in one test file.
  */
 export async function createTestApp(env: Record<string, string>, options: CreateAppOptions = {}): Promise<TestApp> {
-  const applied: Record<string, string> = { LOG_LEVEL: 'warn', ...env };
+  const applied: Record<string, string> = { LOG_LEVEL: 'warn', TDS_JOBS_ENABLED: 'false', ...env };
   const previous = new Map(Object.keys(applied).map((name) => [name, process.env[name]]));
   Object.assign(process.env, applied);
   let app: NestFastifyApplication | undefined;

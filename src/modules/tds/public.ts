@@ -31,3 +31,16 @@ export { ListReactionFailuresQuery } from './queries/list-reaction-failures/list
 export type { ReactionFailureDto } from './queries/list-reaction-failures/list-reaction-failures.dto.js';
 export { ListMirrorEntitiesQuery } from './queries/list-mirror-entities/list-mirror-entities.query.js';
 export type { MirrorEntity, MirrorEntityPage } from './queries/list-mirror-entities/list-mirror-entities.query.js';
+export { GetSyncRunQuery } from './queries/get-sync-run/get-sync-run.query.js';
+export type { SyncRunDto } from './queries/get-sync-run/get-sync-run.dto.js';
+export { CancelSyncRunCommand } from './commands/cancel-sync-run/cancel-sync-run.command.js';
+export { ReplayDeadLettersCommand } from './commands/replay-dead-letters/replay-dead-letters.command.js';
+export type { ReplayDeadLettersResult } from './commands/replay-dead-letters/replay-dead-letters.command.js';
+export { ListJobRunsQuery } from './queries/list-job-runs/list-job-runs.query.js';
+export type { JobRun, JobRunsView, JobStatus } from './queries/list-job-runs/list-job-runs.query.js';
+export { EvaluateAlertsCommand } from './commands/evaluate-alerts/evaluate-alerts.command.js';
+export type { EvaluateAlertsResult } from './commands/evaluate-alerts/evaluate-alerts.command.js';
+export { AcknowledgeAlertCommand } from './commands/acknowledge-alert/acknowledge-alert.command.js';
+export { ListAlertsQuery } from './queries/list-alerts/list-alerts.query.js';
+export type { AlertPage, ListAlertsParams } from './queries/list-alerts/list-alerts.query.js';
+export type { AlertStatus, AlertView } from './alerts/alert-view.js';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnqueueItemsController } from './commands/enqueue-items/enqueue-items.controller.js';
 import { EnqueueItemsHandler } from './commands/enqueue-items/enqueue-items.handler.js';
@@ -18,6 +19,8 @@ import { ResolveDeadLetterController } from './commands/resolve-dead-letter/reso
 import { ResolveDeadLetterHandler } from './commands/resolve-dead-letter/resolve-dead-letter.handler.js';
 import { EnqueueItemsPipe } from './commands/enqueue-items/enqueue-items.pipe.js';
 import { TDS_ENTITIES } from './entities/index.js';
+import { JOB_PROVIDERS } from './jobs/job.providers.js';
+import { ALERT_PROVIDERS } from './alerts/alert.providers.js';
 import { DeliveryMapper } from './ingestion/delivery.mapper.js';
 import { GenericDeliveryMapper } from './ingestion/generic-delivery.mapper.js';
 import { WEBHOOK_CLOCK } from './ingestion/webhook-clock.js';
@@ -39,9 +42,16 @@ import { ReactionRedeliveryService } from './reactions/reaction-redelivery.servi
 import { QueueWorkerService } from './workers/queue-worker.service.js';
 import { RANDOM_SOURCE, RetryPolicy } from './workers/retry-policy.js';
 import { TestFaults } from './workers/test-faults.js';
+import { TdsDatabaseGauges } from './metrics/database-gauges.js';
+import { TdsMetrics } from './metrics/tds-metrics.js';
+import { CancelSyncRunController } from './commands/cancel-sync-run/cancel-sync-run.controller.js';
+import { CancelSyncRunHandler } from './commands/cancel-sync-run/cancel-sync-run.handler.js';
+import { GetSyncRunController } from './queries/get-sync-run/get-sync-run.controller.js';
+import { GetSyncRunHandler } from './queries/get-sync-run/get-sync-run.handler.js';
+import { ReplayDeadLettersHandler } from './commands/replay-dead-letters/replay-dead-letters.handler.js';
 
 @Module({
-  imports: [CqrsModule, TypeOrmModule.forFeature(TDS_ENTITIES)],
+  imports: [CqrsModule, TypeOrmModule.forFeature(TDS_ENTITIES), ScheduleModule.forRoot()],
   controllers: [
     ReplayDeadLetterController,
     ResolveDeadLetterController,
@@ -51,8 +61,12 @@ import { TestFaults } from './workers/test-faults.js';
     IngestWebhookController,
     GetInboxEventController,
     ListReactionFailuresController,
+    GetSyncRunController,
+    CancelSyncRunController,
   ],
   providers: [
+    ...JOB_PROVIDERS,
+    ...ALERT_PROVIDERS,
     MarkCompletedHandler,
     MarkFailedHandler,
     ReplayDeadLetterHandler,
@@ -64,6 +78,8 @@ import { TestFaults } from './workers/test-faults.js';
     RetryPolicy,
     { provide: RANDOM_SOURCE, useValue: Math.random },
     TestFaults,
+    TdsMetrics,
+    TdsDatabaseGauges,
     EntityProcessorRegistry,
     // Webhook ingestion: sources, authentication, rate limits, mapping to queue items.
     { provide: WEBHOOK_CLOCK, useValue: Date.now },
@@ -84,6 +100,9 @@ import { TestFaults } from './workers/test-faults.js';
     PurgeInboxHandler,
     ListMirrorEntitiesHandler,
     ListReactionFailuresHandler,
+    GetSyncRunHandler,
+    CancelSyncRunHandler,
+    ReplayDeadLettersHandler,
   ],
 })
 export class TdsModule {}

@@ -17,6 +17,14 @@ export interface PollingLoopOptions {
   linger?: { full: number; ms: number };
 }
 
+/** What a readiness probe needs to know about a PollingLoop. */
+export interface LoopLiveness {
+  /** `idle`: never started (disabled by configuration); `stopped`: stopping or stopped. */
+  state: 'idle' | 'running' | 'stopped';
+  /** Ids of the loops more than the stall limit late for their next beat. */
+  stalledLoops: string[];
+}
+
 /**
  * N concurrent loops that run a step back to back while it finds work and otherwise sleep
  * until woken (e.g. by a NOTIFY) or the poll interval passes. A failing step is logged and
@@ -28,7 +36,12 @@ export class PollingLoop {
   private readonly sleepers = new Set<() => void>();
   private readonly stoppers = new Set<() => void>();
   private loops: Promise<void>[] = [];
-  private running = false;
+  /**
+   * Heartbeats: per loop, when it is due to beat again, set as it starts a step (due at once:
+   * a step should end promptly) or a sleep (due when the sleep ends).
+   */
+  private readonly dueAt = new Map<string, number>();
+  private state: LoopLiveness['state'] = 'idle';
   private unlisten?: () => Promise<void>;
 
   constructor(private readonly options: PollingLoopOptions) {
@@ -36,13 +49,25 @@ export class PollingLoop {
   }
 
   get isRunning(): boolean {
-    return this.running;
+    return this.state === 'running';
+  }
+
+  /**
+   * A loop is stalled when it is more than `stallAfterMs` late for its next beat: its step has
+   * run that long (a query or a lock that never answers), or it overslept by that much. Only
+   * the recorded beats are read, so a probe is instant and never waits on a step.
+   */
+  liveness(stallAfterMs: number): LoopLiveness {
+    const now = Date.now();
+    const stalledLoops: string[] = [];
+    for (const [loopId, due] of this.dueAt) if (now - due > stallAfterMs) stalledLoops.push(loopId);
+    return { state: this.state, stalledLoops };
   }
 
   async start(count: number, idPrefix: string): Promise<void> {
     const { wakeOn } = this.options;
     if (wakeOn) this.unlisten = await wakeOn.notifier.listen(wakeOn.channel, () => this.wake());
-    this.running = true;
+    this.state = 'running';
     for (let n = 1; n <= count; n++) this.loops.push(this.run(`${idPrefix}/${n}`));
   }
 
@@ -52,8 +77,8 @@ export class PollingLoop {
 
   /** Resolves true when every loop finished its step in time, false on timeout. */
   async stop(timeoutMs: number): Promise<boolean> {
-    if (!this.running) return true;
-    this.running = false;
+    if (this.state !== 'running') return true;
+    this.state = 'stopped';
     this.wake();
     for (const stop of [...this.stoppers]) stop();
     let timer: NodeJS.Timeout | undefined;
@@ -68,8 +93,9 @@ export class PollingLoop {
 
   private async run(loopId: string): Promise<void> {
     let failures = 0;
-    while (this.running) {
+    while (this.isRunning) {
       let done = 0;
+      this.dueAt.set(loopId, Date.now());
       try {
         done = await this.options.step(loopId);
         failures = 0;
@@ -77,15 +103,17 @@ export class PollingLoop {
         failures++;
         this.logger.error(`${loopId}: ${(error as Error).message}`, (error as Error).stack);
       }
-      if (!this.running) continue;
+      if (!this.isRunning) continue;
       const { linger } = this.options;
-      if (done > 0 && linger !== undefined && linger.ms > 0 && done < linger.full) await this.sleep(linger.ms, false);
-      else if (done === 0) await this.sleep(failures > 0 ? Math.min(30_000, 250 * 2 ** failures) : this.options.pollIntervalMs);
+      if (done > 0 && linger !== undefined && linger.ms > 0 && done < linger.full) await this.sleep(loopId, linger.ms, false);
+      else if (done === 0) await this.sleep(loopId, failures > 0 ? Math.min(30_000, 250 * 2 ** failures) : this.options.pollIntervalMs);
     }
+    this.dueAt.delete(loopId);
   }
 
   /** Stopping always ends a sleep; a wake-up only when `wakeable`. */
-  private sleep(ms: number, wakeable = true): Promise<void> {
+  private sleep(loopId: string, ms: number, wakeable = true): Promise<void> {
+    this.dueAt.set(loopId, Date.now() + ms);
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

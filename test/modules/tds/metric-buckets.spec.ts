@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { RETRY_JOB_ACTOR } from '../../../src/modules/tds/commands/mark-failed/mark-failed.sql.js';
+import { RETRY_JOB_ACTOR } from '../../../src/modules/tds/domain/queue-item.js';
 import { ReplayDeadLetterCommand } from '../../../src/modules/tds/public.js';
 import { createTestApp, type TestApp } from '../../support/create-test-app.js';
 import { productPayload, rows, waitUntilDrained } from '../../support/queue-fixtures.js';

@@ -34,6 +34,15 @@ describeEachBackend('health endpoints', (backend) => {
     expect(ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, cache: { status: 'up' } } });
   });
 
+  it('is ready with the workers and the relay disabled by configuration, and says they are', async () => {
+    const ready = await get('/health/ready');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({
+      status: 'ok',
+      info: { workers: { status: 'up', state: 'disabled' }, relay: { status: 'up', state: 'disabled' } },
+    });
+  });
+
   it('is reachable over a real socket (supertest) as well as through inject', async () => {
     const res = await request(testApp.app.getHttpServer()).get('/health/live').set('x-request-id', 'over-the-wire');
     expect(res.status).toBe(200);

@@ -81,4 +81,64 @@ describe('PollingLoop', () => {
     expect(calls).toHaveLength(4);
     expect(await loop.stop(1_000)).toBe(true);
   });
+
+  describe('liveness', () => {
+    const STALL_MS = 1_000;
+
+    it('is idle before start, running while it runs, stopped after stop', async () => {
+      const { notifier } = fakeNotifier();
+      const loop = new PollingLoop({ name: 'test', step: scriptedStep([]).step, pollIntervalMs: 60_000, wakeOn: { notifier, channel: 'c' } });
+      expect(loop.liveness(STALL_MS)).toEqual({ state: 'idle', stalledLoops: [] });
+      await loop.start(2, 'l');
+      await delay(10);
+      expect(loop.liveness(STALL_MS)).toEqual({ state: 'running', stalledLoops: [] });
+      expect(await loop.stop(1_000)).toBe(true);
+      expect(loop.liveness(STALL_MS)).toEqual({ state: 'stopped', stalledLoops: [] });
+    });
+
+    it('a loop asleep for longer than the stall limit is not stalled: it is due when its sleep ends', async () => {
+      const { notifier } = fakeNotifier();
+      const loop = new PollingLoop({ name: 'test', step: scriptedStep([]).step, pollIntervalMs: 60_000, wakeOn: { notifier, channel: 'c' } });
+      await loop.start(1, 'l');
+      await delay(59_000);
+      expect(loop.liveness(STALL_MS).stalledLoops).toEqual([]);
+      expect(await loop.stop(1_000)).toBe(true);
+    });
+
+    it('names the loop whose step has run past the stall limit, and only it, until the step ends', async () => {
+      const { notifier } = fakeNotifier();
+      let release: (done: number) => void = () => undefined;
+      let hung = false;
+      // Loop l/2's first step hangs until released; every other step finds nothing to do.
+      const step = async (loopId: string): Promise<number> => {
+        if (loopId !== 'l/2' || hung) return 0;
+        hung = true;
+        return new Promise<number>((resolve) => {
+          release = resolve;
+        });
+      };
+      const loop = new PollingLoop({ name: 'test', step, pollIntervalMs: 100, wakeOn: { notifier, channel: 'c' } });
+      await loop.start(2, 'l');
+      await delay(STALL_MS);
+      expect(loop.liveness(STALL_MS).stalledLoops).toEqual([]);
+      await delay(1);
+      expect(loop.liveness(STALL_MS)).toEqual({ state: 'running', stalledLoops: ['l/2'] });
+      release(0);
+      await delay(1);
+      expect(loop.liveness(STALL_MS).stalledLoops).toEqual([]);
+      expect(await loop.stop(1_000)).toBe(true);
+    });
+
+    it('a step that never ends keeps its loop stalled while stopping, and stop() times out', async () => {
+      const { notifier } = fakeNotifier();
+      const loop = new PollingLoop({ name: 'test', step: () => new Promise<number>(() => undefined), pollIntervalMs: 100, wakeOn: { notifier, channel: 'c' } });
+      await loop.start(1, 'l');
+      await delay(STALL_MS + 1);
+      expect(loop.liveness(STALL_MS).stalledLoops).toEqual(['l/1']);
+      const stopped = loop.stop(500);
+      await delay(500);
+      expect(await stopped).toBe(false);
+      expect(loop.liveness(STALL_MS)).toEqual({ state: 'stopped', stalledLoops: ['l/1'] });
+    });
+  });
 });

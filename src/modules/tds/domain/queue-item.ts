@@ -19,3 +19,9 @@ export const OPERATIONS = ['create', 'update', 'delete'] as const;
 
 /** Items without a priority of their own; higher is claimed first (1..10). */
 export const DEFAULT_PRIORITY = 5;
+
+/**
+ * Who the scheduled retry job replays dead letters as. A dead letter of an item it replayed
+ * counts one more automatic replay, which is how the job's "at most N times" is kept.
+ */
+export const RETRY_JOB_ACTOR = 'tds:retry-job';

@@ -6,6 +6,8 @@ import type { OutboxConfig } from '../../../shared/config/outbox.config.js';
 import { DbNotifier } from '../../../shared/database/db-notifier.js';
 import { queryRows } from '../../../shared/database/sql.js';
 import { PollingLoop } from '../../../shared/runtime/polling-loop.js';
+import { LivenessRegistry } from '../../../shared/health/liveness.registry.js';
+import { TdsMetrics } from '../metrics/tds-metrics.js';
 import { knownEventTypes } from '../events/event-catalogue.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import type { OutboxRow } from './outbox-publisher.js';
@@ -35,6 +37,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     notifier: DbNotifier,
     private readonly publisher: OutboxPublisher,
     private readonly faults: TestFaults,
+    private readonly metrics: TdsMetrics,
+    liveness: LivenessRegistry,
   ) {
     this.config = config.getOrThrow<OutboxConfig>('outbox');
     this.instanceId = config.getOrThrow<string>('app.instanceId');
@@ -44,6 +48,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       pollIntervalMs: this.config.pollIntervalMs,
       wakeOn: { notifier, channel: OUTBOX_CHANNEL },
     });
+    liveness.register('relay', this.loop);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -78,6 +83,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       rows = await queryRows<OutboxRow>(tx, CLAIM_OUTBOX_SQL, [this.config.batchSize, knownEventTypes, this.floor]);
       this.publisher.publish(rows);
       await tx.commitTransaction();
+      this.metrics.recordPublished(rows.length);
     } catch (error) {
       if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
       throw error;

@@ -6,6 +6,7 @@ import type { OutboxConfig } from '../../../shared/config/outbox.config.js';
 import type { ReactionsConfig } from '../../../shared/config/reactions.config.js';
 import { queryRows } from '../../../shared/database/sql.js';
 import { DurableReactions } from '../../../shared/reactions/durable-reactions.js';
+import { LivenessRegistry } from '../../../shared/health/liveness.registry.js';
 import { PollingLoop } from '../../../shared/runtime/polling-loop.js';
 import { OutboxPublisher } from '../outbox/outbox-publisher.js';
 import type { OutboxRow } from '../outbox/outbox-publisher.js';
@@ -44,6 +45,7 @@ export class ReactionRedeliveryService implements OnApplicationBootstrap, Before
     private readonly dataSource: DataSource,
     private readonly reactions: DurableReactions,
     private readonly publisher: OutboxPublisher,
+    liveness: LivenessRegistry,
   ) {
     this.config = config.getOrThrow<ReactionsConfig>('reactions');
     // Events are only published where the relay runs.
@@ -56,6 +58,7 @@ export class ReactionRedeliveryService implements OnApplicationBootstrap, Before
       },
       pollIntervalMs: this.config.sweepIntervalMs,
     });
+    liveness.register('reaction-sweep', this.loop);
   }
 
   async onApplicationBootstrap(): Promise<void> {

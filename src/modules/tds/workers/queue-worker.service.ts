@@ -19,6 +19,9 @@ import { FINISH_BATCH_SQL } from './finish-batch.sql.js';
 import { BatchGate } from './batch-gate.js';
 import { TestFaults } from './test-faults.js';
 import { PollingLoop } from '../../../shared/runtime/polling-loop.js';
+import { LivenessRegistry } from '../../../shared/health/liveness.registry.js';
+import { TdsMetrics } from '../metrics/tds-metrics.js';
+import type { BatchOutcome } from '../metrics/tds-metrics.js';
 
 export const QUEUE_CHANNEL = 'tds_queue';
 
@@ -53,6 +56,8 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
     notifier: DbNotifier,
     private readonly commandBus: CommandBus,
     private readonly faults: TestFaults,
+    private readonly metrics: TdsMetrics,
+    liveness: LivenessRegistry,
   ) {
     this.config = config.getOrThrow<QueueConfig>('queue');
     this.instanceId = config.getOrThrow<string>('app.instanceId');
@@ -63,6 +68,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       wakeOn: { notifier, channel: QUEUE_CHANNEL },
       linger: { full: this.config.batchSize, ms: this.config.batchLingerMs },
     });
+    liveness.register('workers', this.loop);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -86,6 +92,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
   async runBatch(workerId: string): Promise<number> {
     const tx = this.dataSource.createQueryRunner();
     await tx.connect();
+    const startedAt = Date.now();
     let leave: () => void = () => undefined;
     try {
       // Embedded PGlite: one session, held by this batch from claim to commit, so nothing can
@@ -102,8 +109,9 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       leave = await (isIsolated(items) ? this.gate.exclusive() : this.gate.shared());
       const claim = await this.recordClaim(this.dbInfo.singleSession ? tx : this.dataSource, workerId, items);
       if (this.dbInfo.singleSession) await tx.startTransaction();
-      await this.apply(tx, items, claim);
+      const outcome = await this.apply(tx, items, claim);
       await tx.commitTransaction();
+      this.metrics.recordBatch({ ...outcome, durationMs: Date.now() - startedAt });
       this.workedSince.set(workerId, new Date());
       return items.length;
     } catch (error) {
@@ -137,7 +145,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
     return { claimId: rows[0].claimId, crashes };
   }
 
-  private async apply(tx: QueryRunner, items: ClaimedItem[], { claimId, crashes }: ClaimRecord): Promise<void> {
+  private async apply(tx: QueryRunner, items: ClaimedItem[], { claimId, crashes }: ClaimRecord): Promise<Omit<BatchOutcome, 'durationMs'>> {
     if (crashes.size > 0) {
       await tx.query(ISOLATE_SUSPECTS_SQL, [[...crashes.keys()], [...crashes.values()], claimId]);
       await tx.query(FORGET_EMPTY_CLAIMS_SQL);
@@ -170,5 +178,7 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       claimId,
       completed.events + failed.events > 0,
     ]);
+    // The two sets of statuses are disjoint: closed (completed, unchanged, superseded) and failed (retry, dead_letter).
+    return { statuses: { ...completed.statuses, ...failed.statuses }, latenciesMs: completed.latenciesMs };
   }
 }

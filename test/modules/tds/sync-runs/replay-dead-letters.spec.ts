@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { Client } from 'pg';
-import { RETRY_JOB_ACTOR } from '../../../../src/modules/tds/commands/mark-failed/mark-failed.sql.js';
+import { RETRY_JOB_ACTOR } from '../../../../src/modules/tds/domain/queue-item.js';
 import { MIXED_SOURCE } from '../../../../src/modules/tds/commands/replay-dead-letters/replay-dead-letters.handler.js';
 import {
   ReplayDeadLetterCommand,

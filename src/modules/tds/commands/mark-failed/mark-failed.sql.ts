@@ -1,7 +1,5 @@
+import { RETRY_JOB_ACTOR } from '../../domain/queue-item.js';
 import { countFailed } from '../../queue/metric-buckets.sql.js';
-
-/** Who the scheduled retry job replays dead letters as; its replays are counted per chain. */
-export const RETRY_JOB_ACTOR = 'tds:retry-job';
 
 /**
  * Records failed attempts of a batch in ONE statement, inside the batch's transaction. Per item:

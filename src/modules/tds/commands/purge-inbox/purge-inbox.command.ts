@@ -1,10 +1,7 @@
 import { Command } from '@nestjs/cqrs';
+import type { BatchedDeletion } from '../../../../shared/database/delete-in-batches.js';
 
-export interface PurgeInboxResult {
-  deleted: number;
-  /** Delete statements run, each its own short transaction. */
-  batches: number;
-}
+export type PurgeInboxResult = BatchedDeletion;
 
 /**
  * Retention for webhook deliveries: removes inbox events received more than

@@ -1,14 +1,15 @@
 /**
  * One batch of the inbox retention. Small batches keep each transaction's locks and WAL short
  * beside live ingestion; SKIP LOCKED passes over rows another purge (another instance) holds
- * rather than waiting for them. The oldest go first (received_at index); each survivor check is
+ * rather than waiting for them. `= ANY (ARRAY(…))` runs the sub-select once and probes the
+ * primary key; written as `IN (…)` the planner chose to scan the whole table for every batch. The oldest go first (received_at index); each survivor check is
  * one probe of a partial index (migration 1764400000000). An item that is open (pending, retry,
  * or processing under a batch) keeps its delivery, and so does an unresolved dead letter.
  * $1 cutoff (received before it), $2 batch size.
  */
 export const PURGE_INBOX_BATCH_SQL = `
 DELETE FROM tds_inbox_events
-WHERE id IN (
+WHERE id = ANY (ARRAY(
   SELECT e.id
   FROM tds_inbox_events e
   WHERE e.received_at < $1
@@ -18,5 +19,5 @@ WHERE id IN (
   ORDER BY e.received_at
   LIMIT $2
   FOR UPDATE SKIP LOCKED
-)
+))
 RETURNING id`;

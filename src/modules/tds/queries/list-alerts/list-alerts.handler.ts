@@ -1,0 +1,46 @@
+import { QueryHandler } from '@nestjs/cqrs';
+import type { IQueryHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../../../../shared/database/sql.js';
+import { ValidationFailedError } from '../../../../shared/errors/domain-error.js';
+import { toAlertView } from '../../alerts/alert-view.js';
+import type { AlertRow } from '../../alerts/alert-view.js';
+import { ListAlertsQuery } from './list-alerts.query.js';
+import type { AlertPage } from './list-alerts.query.js';
+import { LIST_ALERTS_SQL } from './list-alerts.sql.js';
+
+const MAX_LIMIT = 500;
+
+/** The cursor is the last row's key, opaque to callers. */
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const encodeCursor = (at: string, id: number) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+
+function decodeCursor(cursor: string): [string, number] {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && CURSOR_AT.test(key[0]) && Number.isSafeInteger(key[1])) return key as [string, number];
+  } catch {
+    // reported below
+  }
+  throw new ValidationFailedError([{ path: 'cursor', message: 'cursor must be a cursor returned by a previous page' }]);
+}
+
+@QueryHandler(ListAlertsQuery)
+export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertPage> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async execute({ params: { status, severity, rule, limit, cursor } }: ListAlertsQuery): Promise<AlertPage> {
+    const size = Math.min(Math.max(1, Math.trunc(limit)), MAX_LIMIT);
+    const [at, id] = cursor ? decodeCursor(cursor) : [null, null];
+    const rows = await queryRows<AlertRow & { cursorAt: string }>(this.dataSource, LIST_ALERTS_SQL, [
+      status ?? null,
+      severity ?? null,
+      rule ?? null,
+      at,
+      id,
+      size,
+    ]);
+    const last = rows[rows.length - 1];
+    return { items: rows.map(toAlertView), nextCursor: rows.length === size ? encodeCursor(last.cursorAt, last.id) : null };
+  }
+}
