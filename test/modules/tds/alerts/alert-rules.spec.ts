@@ -166,9 +166,9 @@ describeEachBackend('alert rules', (backend) => {
     },
   ];
 
-  for (const c of cases) {
-    const test = c.postgresOnly && backend.kind !== 'postgres' ? it.skip : it;
-    test(`${c.fingerprint}: fires once while its condition holds, with its event, and resolves when it clears`, async () => {
+  // The long-transaction case needs a second session, which the embedded database does not have.
+  for (const c of cases.filter((c) => !c.postgresOnly || backend.kind === 'postgres')) {
+    it(`${c.fingerprint}: fires once while its condition holds, with its event, and resolves when it clears`, async () => {
       const makeFalse = await c.makeTrue();
       // The long transaction has to age past its threshold first.
       const [alert] = await eventually(async () => {
