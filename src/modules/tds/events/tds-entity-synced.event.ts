@@ -4,6 +4,12 @@ import type { EventData, EventMeta } from '../../../shared/events/domain-event.j
 export type EntityOperation = 'create' | 'update' | 'delete';
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
+function createdFields(data: Record<string, unknown>): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const [field, value] of Object.entries(data)) changes[field] = { from: null, to: value };
+  return changes;
+}
+
 /** A change applied to the mirror: `tds.entity.create` / `.update` / `.delete`, after its effect. */
 export class TdsEntitySyncedEvent extends DomainEvent {
   static readonly types = ['tds.entity.create', 'tds.entity.update', 'tds.entity.delete'] as const;
@@ -16,8 +22,9 @@ export class TdsEntitySyncedEvent extends DomainEvent {
   declare readonly changes: FieldChanges;
   declare readonly data: Record<string, unknown>;
 
-  constructor(props: EventMeta & EventData<TdsEntitySyncedEvent>) {
-    super(props);
+  /** `changes` may be null for a create (so the outbox stores it): every field of `data`, from nothing. */
+  constructor(props: EventMeta & Omit<EventData<TdsEntitySyncedEvent>, 'changes'> & { changes: FieldChanges | null }) {
+    super(props.changes ? props : { ...props, changes: createdFields(props.data) });
   }
 
   get eventType(): string {

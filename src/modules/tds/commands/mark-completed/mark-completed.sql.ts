@@ -87,7 +87,10 @@ WITH items AS (
          jsonb_build_object(
            'source', a.source, 'entityType', a.entity_type, 'sourceEntityId', a.source_entity_id,
            'operation', op, 'version', a.version, 'queueItemId', a.id,
-           'changes', CASE WHEN a.is_delete THEN '{}'::jsonb ELSE COALESCE((
+           -- A create's changes are all of its fields from nothing: left out of the stored row
+           -- (it would hold the record twice, and a row that size is compressed on every write)
+           -- and rebuilt from data by TdsEntitySyncedEvent.
+           'changes', CASE WHEN a.is_delete THEN '{}'::jsonb WHEN a.is_new THEN NULL ELSE COALESCE((
              SELECT jsonb_object_agg(k, jsonb_build_object('from', f, 'to', t))
              FROM (SELECT n.key, a.old_data -> n.key, n.value
                    FROM jsonb_each(a.payload) n
