@@ -144,4 +144,20 @@ describePostgres('metric buckets written with the batches', () => {
     await waitUntilDrained(db);
     expect((await latest()).auto_replays).toBe(2);
   });
+
+  it('applies an item that waited longer than 32-bit milliseconds hold, and records its latency', async () => {
+    // Enqueued (back-dated) in the statement that creates it, so no worker can apply it first.
+    const [{ id }] = await rows<{ id: number }>(
+      db,
+      `INSERT INTO tds_sync_queue (source, entity_type, source_entity_id, operation, version, payload, max_attempts, created_at)
+       VALUES ('zoho', 'product', 'late', 'update', 1, $1::jsonb, 3, now() - interval '30 days') RETURNING id`,
+      [JSON.stringify(productPayload('late', 1))],
+    );
+    await db.query(`SELECT pg_notify('tds_queue', '')`);
+    await waitUntilDrained(db);
+    const [row] = await rows<{ status: string }>(db, `SELECT status FROM tds_sync_queue WHERE id = $1`, [id]);
+    expect(row.status).toBe('completed');
+    const [{ max }] = await rows<{ max: number }>(db, `SELECT max(latency_max_ms) AS max FROM tds_metrics WHERE entity_type = 'product'`);
+    expect(max).toBeGreaterThanOrEqual(30 * 86_400_000);
+  });
 });

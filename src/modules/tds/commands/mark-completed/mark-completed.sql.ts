@@ -121,7 +121,7 @@ WITH items AS (
   LEFT JOIN decided d ON d.id = i.id
   WHERE q.id = i.id AND i.id NOT IN (SELECT id FROM deferred)
   RETURNING q.sync_run_id, q.status, q.source, q.entity_type,
-            (extract(epoch FROM q.completed_at - q.created_at) * 1000)::int AS latency_ms
+            (extract(epoch FROM q.completed_at - q.created_at) * 1000)::bigint AS latency_ms
 ), metrics AS (${countApplied('finished')}
 )
 SELECT
@@ -132,6 +132,8 @@ SELECT
             FROM (SELECT sync_run_id, count(*) FILTER (WHERE status = 'completed')::int AS succeeded,
                          count(*) FILTER (WHERE status <> 'completed')::int AS skipped
                   FROM finished WHERE sync_run_id IS NOT NULL GROUP BY sync_run_id) r), '[]'::jsonb) AS runs,
-  (SELECT COALESCE(array_agg(latency_ms), '{}') FROM finished) AS "latenciesMs",
+  -- float8: an int8 array is not read as numbers by every driver (PGlite), and an item can wait
+  -- longer than an int4 of milliseconds holds (25 days).
+  (SELECT COALESCE(array_agg(latency_ms::float8), '{}') FROM finished) AS "latenciesMs",
   COALESCE((SELECT jsonb_object_agg(status, n)
             FROM (SELECT status, count(*)::int AS n FROM finished GROUP BY status) s), '{}'::jsonb) AS statuses`;
