@@ -17,6 +17,15 @@ import {
   useSyncRunApp,
 } from './sync-run-test-kit.js';
 
+/** Polls `check` until it holds (5 s at most). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition not met within 5 s');
+}
+
 describePostgres('cancelling a sync run', () => {
   const suite = useSyncRunApp();
 
@@ -58,46 +67,118 @@ describePostgres('cancelling a sync run', () => {
     expect(again.json()).toEqual(cancelled);
   });
 
-  it('leaves the items a batch holds right now to finish normally, and counts them into the cancelled run', async () => {
+  it('waits for a batch holding items of the run: keeps what it finished, cancels what it left open', async () => {
     const { syncRunId, queueItemIds } = await enqueue(suite.app, newProducts(20));
     const held = queueItemIds.slice(0, 5);
+    const [finished, sentToRetry] = held;
     // A worker batch in flight: its claimed rows stay locked until it commits.
     const batch = new Client({ connectionString: suite.database.url });
     await batch.connect();
+    let cancelling: Promise<Awaited<ReturnType<typeof cancelRun>>> | undefined;
     try {
       await batch.query('BEGIN');
       await batch.query(`SELECT id FROM tds_sync_queue WHERE id = ANY ($1::bigint[]) FOR UPDATE`, [held]);
 
-      const res = await cancelRun(suite.app, syncRunId);
-      expect(res.statusCode).toBe(200);
-      const cancelled = res.json();
-      expect(cancelled).toMatchObject({ status: 'cancelled', total: 20, processed: 15, succeeded: 0, skipped: 15 });
-      expect(cancelled.errorSummary).toMatchObject({ cancelledItems: 15 });
-      expect(await itemStatuses(suite.db, syncRunId)).toEqual({ pending: 5, cancelled: 15 });
-      // Still held: no other batch can take them either.
-      expect(await runBatch(suite.app)).toBe(0);
+      let settled = false;
+      cancelling = Promise.resolve(cancelRun(suite.app, syncRunId));
+      cancelling.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      // The cancel waits for the batch's row locks.
+      await eventually(async () => {
+        const { rows: waiting } = await batch.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        return waiting[0].n > 0;
+      });
 
-      await batch.query('COMMIT');
-      expect(await drain(suite.app)).toEqual([5]);
-      const [applied] = await rows<{ ids: number[] }>(
-        suite.db,
-        `SELECT array_agg(id ORDER BY id) AS ids FROM tds_sync_queue WHERE sync_run_id = $1 AND status = 'completed'`,
+      // The batch finishes one item, sends one to retry and defers the other three (left pending),
+      // then adds its counts to the run as FINISH_BATCH_SQL does: the cancel does not hold the run
+      // while it waits, so this does not deadlock.
+      await batch.query(
+        `UPDATE tds_sync_queue SET status = 'completed', started_at = now(), completed_at = clock_timestamp() WHERE id = $1`,
+        [finished],
+      );
+      await batch.query(
+        `UPDATE tds_sync_queue SET status = 'retry', attempt = attempt + 1, next_attempt_at = now(), started_at = now() WHERE id = $1`,
+        [sentToRetry],
+      );
+      await batch.query(
+        `UPDATE tds_sync_runs SET processed = processed + 1, succeeded = succeeded + 1 WHERE id = $1`,
         [syncRunId],
       );
-      expect(applied.ids).toEqual(held);
-      // The held items are counted; the run stays cancelled, closed when it was cancelled.
-      expect(await getRun(suite.app, syncRunId)).toMatchObject({
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false);
+      expect(await itemStatuses(suite.db, syncRunId)).toEqual({ pending: 20 });
+
+      await batch.query('COMMIT');
+      const res = await cancelling;
+      expect(res.statusCode).toBe(200);
+      const cancelled = res.json();
+      expect(cancelled).toMatchObject({
         status: 'cancelled',
         total: 20,
         processed: 20,
-        succeeded: 5,
+        succeeded: 1,
         failed: 0,
-        skipped: 15,
-        completedAt: cancelled.completedAt,
+        skipped: 19,
+        progress: 1,
+        errorSummary: { cancelledItems: 19 },
       });
+      const statuses = await rows<{ id: number; status: string }>(
+        suite.db,
+        `SELECT id, status FROM tds_sync_queue WHERE sync_run_id = $1 ORDER BY id`,
+        [syncRunId],
+      );
+      expect(statuses).toEqual(queueItemIds.map((id) => ({ id, status: id === finished ? 'completed' : 'cancelled' })));
+      // Nothing of the run is left for a later batch; the run stays as the cancel closed it.
+      expect(await runBatch(suite.app)).toBe(0);
+      expect(await getRun(suite.app, syncRunId)).toEqual(cancelled);
       expect((await runEvents(suite.db, syncRunId)).map((e) => e.eventType)).toEqual(['tds.sync.started']);
     } finally {
       await batch.end();
+      await cancelling?.catch(() => undefined);
+    }
+  });
+
+  it('answers 409 when a batch it waited for closed the run', async () => {
+    const { syncRunId, queueItemIds } = await enqueue(suite.app, newProducts(2));
+    const batch = new Client({ connectionString: suite.database.url });
+    await batch.connect();
+    let cancelling: Promise<Awaited<ReturnType<typeof cancelRun>>> | undefined;
+    try {
+      await batch.query('BEGIN');
+      await batch.query(`SELECT id FROM tds_sync_queue WHERE id = ANY ($1::bigint[]) FOR UPDATE`, [queueItemIds]);
+      cancelling = Promise.resolve(cancelRun(suite.app, syncRunId));
+      await eventually(async () => {
+        const { rows: waiting } = await batch.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        return waiting[0].n > 0;
+      });
+      // The batch finishes the run's last items and closes it.
+      await batch.query(
+        `UPDATE tds_sync_queue SET status = 'completed', started_at = now(), completed_at = clock_timestamp() WHERE id = ANY ($1::bigint[])`,
+        [queueItemIds],
+      );
+      await batch.query(
+        `UPDATE tds_sync_runs SET processed = 2, succeeded = 2, status = 'completed', completed_at = clock_timestamp() WHERE id = $1`,
+        [syncRunId],
+      );
+      await batch.query('COMMIT');
+
+      const res = await cancelling;
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ error: 'SYNC_RUN.NOT_CANCELLABLE' });
+      expect(res.json().message).toContain('completed');
+      expect(await getRun(suite.app, syncRunId)).toMatchObject({ status: 'completed', processed: 2, succeeded: 2, skipped: 0 });
+      expect(await itemStatuses(suite.db, syncRunId)).toEqual({ completed: 2 });
+    } finally {
+      await batch.end();
+      await cancelling?.catch(() => undefined);
     }
   });
 

@@ -222,4 +222,31 @@ describePostgres('replaying dead letters in bulk as a replay run', () => {
     await drain(suite.app);
     expect(await getRun(suite.app, again.syncRunId!)).toMatchObject({ status: 'completed', succeeded: 3 });
   });
+
+  it("counts a cancelled replay of the retry job as one of its automatic replays; an operator's counts nothing", async () => {
+    const ids = await deadLetters(newProducts(4));
+    const byJob = ids.slice(0, 2);
+    const byOperator = ids.slice(2);
+    const letters = () =>
+      rows<{ id: number; replayed_at: Date | null; replayed_by: string | null; replay_queue_item_id: number | null; auto_replays: number }>(
+        suite.db,
+        `SELECT id, replayed_at, replayed_by, replay_queue_item_id, auto_replays FROM tds_dead_letters WHERE id = ANY ($1::bigint[]) ORDER BY id`,
+        [ids],
+      );
+    const reopened = (autoReplays: (id: number) => number) =>
+      ids.map((id) => ({ id, replayed_at: null, replayed_by: null, replay_queue_item_id: null, auto_replays: autoReplays(id) }));
+
+    const jobRun = await replay(byJob, RETRY_JOB_ACTOR);
+    const operatorRun = await replay(byOperator);
+    expect((await cancelRun(suite.app, jobRun.syncRunId!)).statusCode).toBe(200);
+    expect((await cancelRun(suite.app, operatorRun.syncRunId!)).statusCode).toBe(200);
+    expect(await letters()).toEqual(reopened((id) => (byJob.includes(id) ? 1 : 0)));
+
+    // Every cancelled replay of the job counts: its "at most N times" is kept across cancels.
+    const again = await replay(byJob, RETRY_JOB_ACTOR);
+    expect(again.replayed.map((r) => r.deadLetterId)).toEqual(byJob);
+    expect((await cancelRun(suite.app, again.syncRunId!)).statusCode).toBe(200);
+    expect(await letters()).toEqual(reopened((id) => (byJob.includes(id) ? 2 : 0)));
+    expect(await drain(suite.app)).toEqual([]);
+  });
 });

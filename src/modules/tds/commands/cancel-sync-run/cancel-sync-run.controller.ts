@@ -20,8 +20,9 @@ export class CancelSyncRunController {
   @ApiOperation({
     summary: 'Cancel a pending or running sync run',
     description:
-      'Its items not yet taken by a worker become cancelled (counted as skipped); items being applied right now finish ' +
-      'and are counted. Cancelling a cancelled run again returns it unchanged.',
+      'Its open items become cancelled (counted as skipped). A worker batch applying items of the run right now is ' +
+      'waited for: what it finishes is counted, what it leaves open is cancelled. Cancelling a cancelled run again ' +
+      'returns it unchanged.',
   })
   @ApiParam({ name: 'id', type: 'integer', description: 'Sync run id' })
   @ApiResponse({ status: 200, type: SyncRunDto, description: 'The run, cancelled' })

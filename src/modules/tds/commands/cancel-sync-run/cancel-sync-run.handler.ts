@@ -9,7 +9,7 @@ import { toSyncRunDto } from '../../queries/get-sync-run/get-sync-run.sql.js';
 import type { SyncRunRow } from '../../queries/get-sync-run/get-sync-run.sql.js';
 import { SyncRunNotFoundError } from '../../queries/get-sync-run/sync-run.errors.js';
 import { CancelSyncRunCommand } from './cancel-sync-run.command.js';
-import { CANCEL_SYNC_RUN_SQL, LOCK_SYNC_RUN_SQL } from './cancel-sync-run.sql.js';
+import { CANCEL_OPEN_ITEMS_SQL, CLOSE_SYNC_RUN_SQL, LOCK_SYNC_RUN_SQL, READ_SYNC_RUN_SQL } from './cancel-sync-run.sql.js';
 
 export class SyncRunNotCancellableError extends ConflictError {
   constructor(id: number, status: string) {
@@ -24,16 +24,29 @@ export class CancelSyncRunHandler implements ICommandHandler<CancelSyncRunComman
   async execute({ syncRunId, cancelledBy }: CancelSyncRunCommand): Promise<SyncRunDto> {
     const run = await this.dataSource.transaction(async (manager) => {
       const tx = manager.queryRunner as QueryRunner;
-      const [locked] = await queryRows<SyncRunRow>(tx, LOCK_SYNC_RUN_SQL, [syncRunId]);
-      if (!locked) throw new SyncRunNotFoundError(syncRunId);
+      // Read, not locked: the item update below may wait for a worker batch, which locks the run
+      // at its end; holding the run while waiting for it would deadlock.
+      const [current] = await queryRows<SyncRunRow>(tx, READ_SYNC_RUN_SQL, [syncRunId]);
+      if (!current) throw new SyncRunNotFoundError(syncRunId);
       // A retried cancel (a double click, a client retry) gets the run it cancelled before.
-      if (locked.status === 'cancelled') return locked;
-      if (locked.status !== 'pending' && locked.status !== 'running') {
+      if (current.status === 'cancelled') return current;
+      if (!isOpen(current.status)) throw new SyncRunNotCancellableError(syncRunId, current.status);
+
+      const [{ items }] = await queryRows<{ items: number }>(tx, CANCEL_OPEN_ITEMS_SQL, [syncRunId]);
+
+      const [locked] = await queryRows<SyncRunRow>(tx, LOCK_SYNC_RUN_SQL, [syncRunId]);
+      if (!isOpen(locked.status)) {
+        // Closed while the cancel waited for a batch (it finished the run's last items), or
+        // cancelled by a concurrent cancel: then nothing was open to cancel. Should an item
+        // have been cancelled anyway, throwing rolls that back.
+        if (locked.status === 'cancelled' && items === 0) return locked;
         throw new SyncRunNotCancellableError(syncRunId, locked.status);
       }
-      const [cancelled] = await queryRows<SyncRunRow>(tx, CANCEL_SYNC_RUN_SQL, [syncRunId, cancelledBy]);
+      const [cancelled] = await queryRows<SyncRunRow>(tx, CLOSE_SYNC_RUN_SQL, [syncRunId, cancelledBy, items]);
       return cancelled;
     });
     return toSyncRunDto(run);
   }
 }
+
+const isOpen = (status: string) => status === 'pending' || status === 'running';
