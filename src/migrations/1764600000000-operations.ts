@@ -28,6 +28,9 @@ export class Operations1764600000000 implements MigrationInterface {
         rolled_up boolean NOT NULL DEFAULT false
       )`,
       `CREATE INDEX tds_metrics_bucket_idx ON tds_metrics (bucket, source, entity_type)`,
+      // The roll-up finds the groups with a delta to fold here: a minute or two of rows, where
+      // the bucket index would hand it every rolled-up row of its lookback each run.
+      `CREATE INDEX tds_metrics_unrolled_idx ON tds_metrics (bucket, source, entity_type) WHERE NOT rolled_up`,
 
       // A job claims (job, tick) before running: the primary key makes it once per cluster.
       `CREATE TABLE tds_job_runs (
@@ -72,6 +75,18 @@ export class Operations1764600000000 implements MigrationInterface {
       `CREATE INDEX tds_dead_letters_replay_item_idx ON tds_dead_letters (replay_queue_item_id)
         WHERE replay_queue_item_id IS NOT NULL`,
       `CREATE INDEX tds_dead_letters_resolved_idx ON tds_dead_letters (resolved_at) WHERE resolved_at IS NOT NULL`,
+      // A replay closes its dead letter (the replay item carries on): retention ages those by
+      // replayed_at. A resolved one is aged by resolved_at above, hence not here.
+      `CREATE INDEX tds_dead_letters_replayed_idx ON tds_dead_letters (replayed_at)
+        WHERE replayed_at IS NOT NULL AND resolved_at IS NULL`,
+      // The dead letters waiting for someone: the open-dead-letters gauge and the growth alert.
+      // tds_dead_letters_open_idx also holds the replayed ones, which retention keeps for weeks.
+      `CREATE INDEX tds_dead_letters_waiting_idx ON tds_dead_letters (created_at, id)
+        WHERE resolved_at IS NULL AND replayed_at IS NULL`,
+      // What the retry job may replay: without transient, each tick would walk past every
+      // permanent dead letter an operator has not got to yet.
+      `CREATE INDEX tds_dead_letters_retry_due_idx ON tds_dead_letters (created_at, id)
+        WHERE resolved_at IS NULL AND replayed_at IS NULL AND transient`,
 
       // Retention walks finished items oldest first; open items never enter this index.
       `CREATE INDEX tds_sync_queue_finished_idx ON tds_sync_queue (completed_at)
@@ -88,10 +103,14 @@ export class Operations1764600000000 implements MigrationInterface {
       `DROP INDEX tds_reaction_receipts_created_idx`,
       `DROP INDEX tds_outbox_dispatched_idx`,
       `DROP INDEX tds_sync_queue_finished_idx`,
+      `DROP INDEX tds_dead_letters_retry_due_idx`,
+      `DROP INDEX tds_dead_letters_waiting_idx`,
+      `DROP INDEX tds_dead_letters_replayed_idx`,
       `DROP INDEX tds_dead_letters_resolved_idx`,
       `DROP INDEX tds_dead_letters_replay_item_idx`,
       `ALTER TABLE tds_dead_letters DROP COLUMN auto_replays`,
       `ALTER TABLE tds_dead_letters DROP COLUMN transient`,
+      `DROP INDEX tds_metrics_unrolled_idx`,
       `DROP TABLE tds_alerts, tds_job_runs, tds_metrics`,
     ]) {
       await q.query(sql);

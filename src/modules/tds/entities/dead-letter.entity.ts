@@ -5,6 +5,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('tds_dead_letters_queue_item_idx', ['queueItemId'])
 @Index('tds_dead_letters_replay_item_idx', ['replayQueueItemId'], { where: 'replay_queue_item_id IS NOT NULL' })
 @Index('tds_dead_letters_resolved_idx', ['resolvedAt'], { where: 'resolved_at IS NOT NULL' })
+@Index('tds_dead_letters_replayed_idx', ['replayedAt'], { where: 'replayed_at IS NOT NULL AND resolved_at IS NULL' })
+@Index('tds_dead_letters_waiting_idx', ['createdAt', 'id'], { where: 'resolved_at IS NULL AND replayed_at IS NULL' })
+@Index('tds_dead_letters_retry_due_idx', ['createdAt', 'id'], { where: 'resolved_at IS NULL AND replayed_at IS NULL AND transient' })
 @Index('tds_dead_letters_open_inbox_event_idx', ['inboxEventId'], { where: 'resolved_at IS NULL' })
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 /** One delta row of a per-minute bucket; a bucket's figures are the sum of its rows. */
 @Entity('tds_metrics')
 @Index('tds_metrics_bucket_idx', ['bucket', 'source', 'entityType'])
+@Index('tds_metrics_unrolled_idx', ['bucket', 'source', 'entityType'], { where: 'NOT rolled_up' })
 export class MetricBucketEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

@@ -137,13 +137,13 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async run(job: ScheduledJob): Promise<JobRunOutcome | undefined> {
-    const [claimed] = await queryRows<{ tick: string | number }>(this.dataSource, CLAIM_TICK_SQL, [
+    const [claimed] = await queryRows<{ tick: number }>(this.dataSource, CLAIM_TICK_SQL, [
       job.name,
       job.intervalSeconds,
       this.instanceId,
     ]);
     if (!claimed) return undefined;
-    const tick = Number(claimed.tick);
+    const { tick } = claimed;
     let outcome: JobRunOutcome;
     try {
       outcome = { job: job.name, tick, outcome: 'succeeded', detail: (await job.run()) ?? null };

@@ -10,8 +10,6 @@ import type { ScheduledJob } from './scheduled-job.js';
 
 /** A bucket is folded once it is this old: its minute has been over for one more minute. */
 const FOLD_AFTER_S = 120;
-/** How far back a run looks; rows older than that are left as they are (reads sum them anyway). */
-const LOOKBACK_S = 24 * 3600;
 
 /** Keeps `tds_metrics` at one row per minute, source and entity type once a minute is over. */
 @Injectable()
@@ -32,10 +30,7 @@ export class MetricsRollupJob implements ScheduledJob, OnModuleInit {
   }
 
   async run(): Promise<{ rowsFolded: number; buckets: number }> {
-    const [result] = await queryRows<{ rowsFolded: number; buckets: number }>(this.dataSource, ROLL_UP_METRICS_SQL, [
-      FOLD_AFTER_S,
-      LOOKBACK_S,
-    ]);
+    const [result] = await queryRows<{ rowsFolded: number; buckets: number }>(this.dataSource, ROLL_UP_METRICS_SQL, [FOLD_AFTER_S]);
     return result;
   }
 }

@@ -1,26 +1,26 @@
 /**
- * Folds the rows of each past (bucket, source, entity_type) into one rolled-up row, in one
- * statement: the deleted rows are exactly the rows summed, so a delta written meanwhile (it
- * is not in this statement's snapshot) is neither lost nor counted twice; the next run folds
- * it. A group is folded when it has more than one row or a row not yet rolled up; a group
- * already down to its one rolled-up row is left alone.
+ * Folds the rows of each past (bucket, source, entity_type) that has a delta (a row not rolled
+ * up yet) into one rolled-up row, in one statement: the deleted rows are exactly the rows
+ * summed, so a delta written meanwhile (it is not in this statement's snapshot) is neither
+ * lost nor counted twice; the next run folds it. A late delta for a group folded already is
+ * folded together with that group's rolled-up row.
  *
- * Which buckets: those that ended at least a minute ago ($1 cutoff, on now(), the clock the
+ * The groups come from tds_metrics_unrolled_idx, which holds only the deltas (in steady state
+ * the last minute or two), so a run reads what it has to fold and not the history already
+ * rolled up; each group's rows are then found on the bucket index and deleted by primary key.
+ * Which buckets: those that ended at least a minute ago ($1 seconds before now(), the clock the
  * writers name their buckets by, so a batch that started in a minute and commits a little
- * later still lands before its minute is folded), back to $2. Delta rows only ever come for
- * recent minutes, so the walk of the bucket index is bounded by $2 instead of going over the
- * whole history every run; the rows to fold are then deleted by primary key.
+ * later still lands before its minute is folded).
  */
 export const ROLL_UP_METRICS_SQL = `
-WITH due AS (
-  SELECT id
-  FROM (
-    SELECT id, count(*) OVER g AS rows_in_group, bool_or(NOT rolled_up) OVER g AS has_delta
-    FROM tds_metrics
-    WHERE bucket >= now() - make_interval(secs => $2) AND bucket < now() - make_interval(secs => $1)
-    WINDOW g AS (PARTITION BY bucket, source, entity_type)
-  ) grouped
-  WHERE rows_in_group > 1 OR has_delta
+WITH groups AS (
+  SELECT DISTINCT bucket, source, entity_type
+  FROM tds_metrics
+  WHERE NOT rolled_up AND bucket < now() - make_interval(secs => $1)
+), due AS (
+  SELECT m.id
+  FROM groups g
+  JOIN tds_metrics m ON m.bucket = g.bucket AND m.source = g.source AND m.entity_type = g.entity_type
 ), folded AS (
   DELETE FROM tds_metrics WHERE id = ANY(ARRAY(SELECT id FROM due))
   RETURNING *

@@ -23,9 +23,9 @@ export type RetryDetail = {
 
 /**
  * Retries what failed for a reason that may pass: transient dead letters, replayed by policy
- * (TDS_DLQ_AUTO_RETRY_*), a batch per replay run; and reaction failures whose retry is due,
- * by one redelivery sweep (failures are leased, so this is safe beside every instance's own
- * sweep timer).
+ * (TDS_DLQ_AUTO_RETRY_*), a batch per replay run; and reaction failures whose retry is due
+ * (failures are leased, so this is safe beside every instance's own sweep). Not the sweep's
+ * lost-delivery scan: that is not leased, and each instance's sweep already runs it.
  */
 @Injectable()
 export class RetryJob implements ScheduledJob, OnModuleInit {
@@ -53,31 +53,33 @@ export class RetryJob implements ScheduledJob, OnModuleInit {
   async run(): Promise<RetryDetail> {
     const deadLetters = await this.replayDueDeadLetters();
     // Like the sweep's own timer: events are published only where the relay runs.
-    const reactionsRedelivered = this.relayEnabled ? await this.redelivery.sweepOnce() : null;
+    const reactionsRedelivered = this.relayEnabled ? await this.redelivery.retryDueFailures() : null;
     return { deadLetters, reactionsRedelivered };
   }
 
   private async replayDueDeadLetters(): Promise<RetryDetail['deadLetters']> {
     const { afterSeconds, maxAutoReplays, batchSize } = this.policy;
     const total = { replayed: 0, skipped: 0, syncRunIds: [] as number[] };
+    // The application's clock, as retention's cutoffs: a few seconds of skew against the
+    // database's created_at are nothing beside a wait of minutes.
+    const createdBefore = new Date(Date.now() - afterSeconds * 1000);
     let cursor = { createdAt: '-infinity', id: 0 };
     for (;;) {
-      const due = await queryRows<{ id: number | string; createdAt: string }>(this.dataSource, DUE_DEAD_LETTERS_SQL, [
-        afterSeconds,
+      const due = await queryRows<{ id: number; createdAt: string }>(this.dataSource, DUE_DEAD_LETTERS_SQL, [
+        createdBefore,
         maxAutoReplays,
         cursor.createdAt,
         cursor.id,
         batchSize,
       ]);
       if (due.length === 0) return total;
-      const result = await this.commandBus.execute(new ReplayDeadLettersCommand(due.map((row) => Number(row.id)), RETRY_JOB_ACTOR));
+      const result = await this.commandBus.execute(new ReplayDeadLettersCommand(due.map((row) => row.id), RETRY_JOB_ACTOR));
       total.replayed += result.replayed.length;
       total.skipped += result.skipped.length;
-      // Number(): a bigint may come back from `pg` as a string.
-      if (result.syncRunId !== null) total.syncRunIds.push(Number(result.syncRunId));
+      if (result.syncRunId !== null) total.syncRunIds.push(result.syncRunId);
       if (due.length < batchSize) return total;
       const last = due[due.length - 1];
-      cursor = { createdAt: last.createdAt, id: Number(last.id) };
+      cursor = { createdAt: last.createdAt, id: last.id };
     }
   }
 }

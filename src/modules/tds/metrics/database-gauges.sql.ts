@@ -19,8 +19,9 @@ WITH open_items AS (
   -- One row per batch in flight or dead and not yet retried: a handful, whatever the queue holds.
   SELECT COALESCE(sum(cardinality(item_ids)), 0)::int AS items FROM tds_batch_claims
 ), dead_letters AS (
-  -- tds_dead_letters_open_idx holds the open ones only.
-  SELECT count(*)::int AS open FROM tds_dead_letters WHERE resolved_at IS NULL
+  -- tds_dead_letters_waiting_idx holds these only; the open index also holds the replayed
+  -- ones, which retention keeps for weeks.
+  SELECT count(*)::int AS open FROM tds_dead_letters WHERE resolved_at IS NULL AND replayed_at IS NULL
 ), outbox AS (
   -- tds_outbox_pending_idx holds the undispatched rows only. The lowest id is taken as the
   -- oldest: one index probe, where the minimum created_at would read every pending row.

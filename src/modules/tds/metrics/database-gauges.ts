@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import type { LabelValues } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { ALERT_SEVERITIES } from '../../../shared/config/alerts.config.js';
 import { queryRows } from '../../../shared/database/sql.js';
 import { DATABASE_GAUGES_SQL } from './database-gauges.sql.js';
 
@@ -38,8 +39,6 @@ interface GaugeSpec {
    */
   samples(row: GaugesRow | undefined): Sample[];
 }
-
-const ALERT_SEVERITIES = ['info', 'warning', 'error', 'critical'];
 
 const CLUSTER_WIDE = '(cluster-wide: every instance reports the same figure)';
 

@@ -69,11 +69,27 @@ export class ReactionRedeliveryService implements OnApplicationBootstrap, Before
     await this.loop.stop(5_000);
   }
 
-  /** One sweep; returns how many events were delivered again. */
+  /** One sweep: due failures, then lost deliveries; returns how many events were delivered again. */
   async sweepOnce(): Promise<number> {
-    let delivered = 0;
+    return (await this.retryDueFailures()) + (await this.redeliverLost());
+  }
+
+  /**
+   * Failures whose next attempt is due, leased so that concurrent callers (every instance's
+   * sweep, the retry job) each take different ones. Returns how many events were delivered again.
+   */
+  async retryDueFailures(): Promise<number> {
     const due = await queryRows<{ eventId: string }>(this.dataSource, LEASE_DUE_FAILURES_SQL, [REDELIVERY_BATCH, LEASE_MS]);
-    delivered += await this.redeliver(due.map((row) => row.eventId));
+    return this.redeliver(due.map((row) => row.eventId));
+  }
+
+  /**
+   * Per reaction, the outbox rows past its cursor with neither a receipt nor a failure. Not
+   * leased: two scans at once deliver the same events twice (receipts keep the effect single,
+   * but the work is done twice), so only the sweep's own loop runs it.
+   */
+  private async redeliverLost(): Promise<number> {
+    let delivered = 0;
     for (const reaction of this.reactions.registrations) {
       const [lost] = await queryRows<{ upTo: number; eventIds: string[] }>(this.dataSource, FIND_LOST_DELIVERIES_SQL, [
         SCAN_LIMIT,

@@ -117,10 +117,14 @@ describePostgres('JobScheduler: claimed ticks, recorded runs, shutdown', () => {
 
     let closed = false;
     const closing = app.close().then(() => (closed = true));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Shutdown has reached the scheduler (it clears the timers first, then waits) while the run is still in
+    // flight: its row still says running, so the close cannot have finished yet.
+    await eventually(async () => expect(registry.getTimeouts()).toEqual([]));
+    expect(await runsOf('test.shutdown')).toMatchObject([{ outcome: 'running' }]);
     expect(closed).toBe(false);
     job.open();
     await closing;
+    expect(closed).toBe(true);
     expect(await run).toMatchObject({ outcome: 'succeeded' });
     expect(registry.getTimeouts()).toEqual([]);
     expect(await runsOf('test.shutdown')).toMatchObject([{ outcome: 'succeeded', detail: { finished: true } }]);

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { RETRY_JOB_ACTOR } from '../../../../src/modules/tds/domain/queue-item.js';
+import { ReactionRedeliveryService } from '../../../../src/modules/tds/reactions/reaction-redelivery.service.js';
 import { createTestApp } from '../../../support/create-test-app.js';
 import type { TestApp } from '../../../support/create-test-app.js';
 import { insertQueueItems, productPayload, waitUntilDrained } from '../../../support/queue-fixtures.js';
@@ -29,6 +30,8 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
       TDS_POLL_INTERVAL_MS: '50',
       TDS_RETENTION_BATCH_SIZE: '3',
       TDS_DLQ_AUTO_RETRY_BATCH_SIZE: '1',
+      // The tests move the reactions' cursors themselves (sweepOnce), so the outbox bound is theirs to set.
+      TDS_REACTION_SWEEP_INTERVAL_MS: '3600000',
     });
   });
   afterAll(async () => {
@@ -65,6 +68,8 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
     createdAgo: string;
     resolvedAgo?: string;
     replayQueueItemId?: number;
+    /** With replayQueueItemId; default now. */
+    replayedAgo?: string;
     transient?: boolean;
     autoReplays?: number;
   }
@@ -74,7 +79,7 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
       `INSERT INTO tds_dead_letters (queue_item_id, source, entity_type, source_entity_id, operation, version, inbox_event_id,
          failure_reason, error_code, attempts, last_payload, created_at, resolved_at, replayed_at, replay_queue_item_id, transient, auto_replays)
        VALUES ($1, 'zoho', $2, $3, 'update', 1, $4, 'failed', 'TEST', 5, $5::jsonb, now() - $6::interval,
-               now() - $7::interval, CASE WHEN $8::bigint IS NOT NULL THEN now() END, $8::bigint, $9, $10)
+               now() - $7::interval, CASE WHEN $8::bigint IS NOT NULL THEN now() - COALESCE($11::interval, '0') END, $8::bigint, $9, $10)
        RETURNING id`,
       [
         d.queueItemId ?? 0,
@@ -87,6 +92,7 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
         d.replayQueueItemId ?? null,
         d.transient ?? false,
         d.autoReplays ?? 0,
+        d.replayedAgo ?? null,
       ],
     );
     return Number(id);
@@ -160,10 +166,30 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
     const [openItem] = await closedItems('open-dl', 1, 'dead_letter', 40);
     await attempts([openItem]);
     const openDeadLetter = await deadLetter({ queueItemId: openItem, inboxEventId: openInbox, createdAgo: '40 days' });
-    // A replayed but unresolved dead letter keeps its (finished) replay item.
-    const [replayItem] = await closedItems('replay', 1, 'completed', 40);
+    // A replay closes its dead letter. Replayed recently: the dead letter stays, with its item and its (recent) replay item.
+    const [replayItem] = await closedItems('replay', 1, 'completed', 1);
     const [replayedItem] = await closedItems('replayed', 1, 'dead_letter', 40);
-    const replayedDeadLetter = await deadLetter({ queueItemId: replayedItem, createdAgo: '40 days', replayQueueItemId: replayItem });
+    const replayedDeadLetter = await deadLetter({ queueItemId: replayedItem, createdAgo: '40 days', replayQueueItemId: replayItem, replayedAgo: '2 days' });
+    // Replayed before the cutoff: the dead letter goes with its item, the replay item as any old finished one, and
+    // the delivery goes too (the replay has served it).
+    const [oldReplayInbox] = await inbox('old-replay', 1, 40);
+    const [oldReplayItem] = await closedItems('old-replay', 1, 'completed', 39);
+    const [oldReplayedItem] = await closedItems('old-replayed', 1, 'dead_letter', 45);
+    const oldReplayedDeadLetter = await deadLetter({
+      queueItemId: oldReplayedItem, inboxEventId: oldReplayInbox, createdAgo: '45 days', replayQueueItemId: oldReplayItem, replayedAgo: '40 days',
+    });
+    // Replayed before the cutoff but its replay is still waiting for a retry: the dead letter stays (cancelling the
+    // replay reopens it), and the delivery stays with the open item.
+    const [pendingReplayInbox] = await inbox('pending-replay', 1, 40);
+    const [{ id: pendingReplayItem }] = await q<{ id: number }>(
+      `INSERT INTO tds_sync_queue (source, entity_type, source_entity_id, operation, version, payload, status, max_attempts, attempt, inbox_event_id, next_attempt_at)
+       VALUES ('zoho', 'retention-test', 'pending-replay', 'update', 1, '{}', 'retry', 5, 1, $1, now() + interval '1 day') RETURNING id`,
+      [pendingReplayInbox],
+    );
+    const [pendingReplayedItem] = await closedItems('pending-replayed', 1, 'dead_letter', 45);
+    const pendingReplayDeadLetter = await deadLetter({
+      queueItemId: pendingReplayedItem, inboxEventId: pendingReplayInbox, createdAgo: '45 days', replayQueueItemId: pendingReplayItem, replayedAgo: '40 days',
+    });
     // Resolved long ago: the dead letter goes with its item and the item's attempts.
     const resolvedItems = await closedItems('resolved-dl', 4, 'dead_letter', 45);
     await attempts(resolvedItems);
@@ -181,6 +207,15 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
     const [waitedOn] = await dispatchedEvents(1, '2 days');
     const openFailure = await reactionFailure(waitedOn, '2 days', null);
     const [recentEvent] = await dispatchedEvents(1, '1 hour');
+    // Every registered reaction's sweep checks the events so far; the two after them are old but unchecked, so they
+    // stay with their receipts (a sweep that found them without a receipt would deliver them again).
+    const redelivery = testApp.app.get(ReactionRedeliveryService);
+    await redelivery.sweepOnce();
+    const unchecked = await dispatchedEvents(2, '2 days');
+    const [{ slowest, reactions }] = await q(`SELECT min(checked_up_to)::int AS slowest, count(*)::int AS reactions FROM tds_reaction_cursors`);
+    expect(reactions).toBeGreaterThan(0);
+    const uncheckedIds = await q(`SELECT id::int FROM tds_outbox WHERE event_id = ANY($1::uuid[])`, [unchecked]);
+    expect(uncheckedIds.every((r) => r.id > slowest)).toBe(true);
     const oldFailures = [];
     for (const event of oldEvents.slice(0, 5)) oldFailures.push(await reactionFailure(event, '45 days', '40 days'));
     const recentlyResolvedFailure = await reactionFailure(oldEvents[5], '45 days', '5 days');
@@ -216,9 +251,9 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
     const batchesFor = (deleted: number) => ({ deleted, batches: Math.floor(deleted / 3) + 1 });
     expect(run).toMatchObject({ outcome: 'succeeded' });
     expect(run.detail).toEqual({
-      inbox: batchesFor(7),
-      queueItems: batchesFor(10),
-      deadLetters: batchesFor(4),
+      inbox: batchesFor(8),
+      queueItems: batchesFor(11),
+      deadLetters: batchesFor(5),
       outbox: batchesFor(7),
       reactionReceipts: batchesFor(7),
       reactionFailures: batchesFor(5),
@@ -227,25 +262,38 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
       alerts: batchesFor(4),
     });
 
+    // The replay still waiting is cancelled (as cancelling its run does), which reopens its dead letter: why it had to
+    // stay. Closed, the item also lets the queue drain.
+    await q(`UPDATE tds_sync_queue SET status = 'cancelled', completed_at = now() WHERE id = $1`, [pendingReplayItem]);
+    await q(`UPDATE tds_dead_letters SET replayed_at = NULL, replayed_by = NULL, replay_queue_item_id = NULL WHERE id = $1 RETURNING id`, [
+      pendingReplayDeadLetter,
+    ]);
+
     await waitUntilDrained(db);
     const freshLeft = await q<{ status: string; n: number }>(
       `SELECT status, count(*)::int AS n FROM tds_sync_queue WHERE source_entity_id LIKE 'fresh-%' GROUP BY status`,
     );
     expect(freshLeft).toEqual([{ status: 'completed', n: 200 }]);
 
-    const allItems = [...oldFinished, ...recentFinished, openItem, replayItem, replayedItem, ...resolvedItems, recentlyResolvedItem];
+    const allItems = [
+      ...oldFinished, ...recentFinished, openItem, replayItem, replayedItem, oldReplayItem, oldReplayedItem, pendingReplayItem, pendingReplayedItem,
+      ...resolvedItems, recentlyResolvedItem,
+    ];
     expect((await remainingOf('tds_sync_queue', 'id', allItems)).map(Number).sort((a, b) => a - b)).toEqual(
-      [...recentFinished, openItem, replayItem, replayedItem, recentlyResolvedItem].sort((a, b) => a - b),
+      [...recentFinished, openItem, replayItem, replayedItem, pendingReplayItem, pendingReplayedItem, recentlyResolvedItem].sort((a, b) => a - b),
     );
     expect((await remainingOf('tds_queue_attempts', 'queue_item_id', [...oldFinished, openItem, ...resolvedItems])).map(Number)).toEqual([openItem]);
-    expect((await remainingOf('tds_dead_letters', 'id', [openDeadLetter, replayedDeadLetter, ...resolvedDeadLetters, recentlyResolved])).map(Number).sort((a, b) => a - b)).toEqual(
-      [openDeadLetter, replayedDeadLetter, recentlyResolved].sort((a, b) => a - b),
+    const allDeadLetters = [openDeadLetter, replayedDeadLetter, oldReplayedDeadLetter, pendingReplayDeadLetter, ...resolvedDeadLetters, recentlyResolved];
+    expect((await remainingOf('tds_dead_letters', 'id', allDeadLetters)).map(Number).sort((a, b) => a - b)).toEqual(
+      [openDeadLetter, replayedDeadLetter, pendingReplayDeadLetter, recentlyResolved].sort((a, b) => a - b),
     );
-    expect((await remainingOf('tds_inbox_events', 'id', [...oldInbox, openInbox, ...recentInbox])).map(Number).sort((a, b) => a - b)).toEqual(
-      [openInbox, ...recentInbox].sort((a, b) => a - b),
+    const allInbox = [...oldInbox, openInbox, oldReplayInbox, pendingReplayInbox, ...recentInbox];
+    expect((await remainingOf('tds_inbox_events', 'id', allInbox)).map(Number).sort((a, b) => a - b)).toEqual(
+      [openInbox, pendingReplayInbox, ...recentInbox].sort((a, b) => a - b),
     );
-    expect((await remainingOf('tds_outbox', 'event_id', [...oldEvents, waitedOn, recentEvent], 'uuid')).sort()).toEqual([waitedOn, recentEvent].sort());
-    expect((await remainingOf('tds_reaction_receipts', 'event_id', [...oldEvents, waitedOn, recentEvent], 'uuid')).sort()).toEqual([waitedOn, recentEvent].sort());
+    const allEvents = [...oldEvents, waitedOn, recentEvent, ...unchecked];
+    expect((await remainingOf('tds_outbox', 'event_id', allEvents, 'uuid')).sort()).toEqual([waitedOn, recentEvent, ...unchecked].sort());
+    expect((await remainingOf('tds_reaction_receipts', 'event_id', allEvents, 'uuid')).sort()).toEqual([waitedOn, recentEvent, ...unchecked].sort());
     expect((await remainingOf('tds_reaction_failures', 'id', [...oldFailures, recentlyResolvedFailure, openFailure])).map(Number).sort((a, b) => a - b)).toEqual(
       [recentlyResolvedFailure, openFailure].sort((a, b) => a - b),
     );
@@ -256,6 +304,20 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
     // The fresh work's own rows (outbox events, receipts, metrics) are all recent: a second run finds nothing.
     const again = await runJob(testApp.app, 'maintenance.retention');
     expect(Object.values(again.detail!).map((t: any) => t.deleted)).toEqual(Array(9).fill(0));
+
+    // The sweeps check the two events, but one registered reaction has no cursor (as a reaction added by a
+    // deploy, before its first sweep): it has checked nothing, so nothing is deleted.
+    await redelivery.sweepOnce();
+    const [{ reaction }] = await q(`DELETE FROM tds_reaction_cursors WHERE reaction = (SELECT min(reaction) FROM tds_reaction_cursors) RETURNING reaction`);
+    expect(await runJob(testApp.app, 'maintenance.retention')).toMatchObject({ detail: { outbox: { deleted: 0 }, reactionReceipts: { deleted: 0 } } });
+    expect((await remainingOf('tds_outbox', 'event_id', unchecked, 'uuid')).sort()).toEqual([...unchecked].sort());
+    // Once it has swept, they go, receipts after them.
+    await redelivery.sweepOnce();
+    expect(await q(`SELECT count(*)::int AS n FROM tds_reaction_cursors WHERE reaction = $1`, [reaction])).toEqual([{ n: 1 }]);
+    expect(await runJob(testApp.app, 'maintenance.retention')).toMatchObject({
+      detail: { outbox: { deleted: 2 }, reactionReceipts: { deleted: 2 } },
+    });
+    expect(await remainingOf('tds_outbox', 'event_id', unchecked, 'uuid')).toEqual([]);
   });
 
   it('the retry job replays transient dead letters past the wait and under the limit, and no others', async () => {
@@ -341,8 +403,19 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
     // The current and the previous minute may still be written to.
     expect(after.filter((r) => r.minutesAgo < 10).map((r) => [r.id, r.rolled_up]).sort()).toEqual(recent.map((id) => [id, false]).sort());
 
-    // Folded groups are left as they are by the next run.
-    await runJob(testApp.app, 'maintenance.metrics-rollup');
+    // Folded groups are left as they are by the next run, not even rewritten (their ids stay).
+    expect(await runJob(testApp.app, 'maintenance.metrics-rollup')).toMatchObject({ outcome: 'succeeded' });
     expect((await rows()).filter((r) => r.minutesAgo >= 10)).toEqual(after.filter((r) => r.minutesAgo >= 10));
+
+    // A late delta for a folded group is folded with the group's rolled-up row; the other groups stay as they are.
+    await insert(tenMinutesAgo, 'zoho', { received: 2, latency_max_ms: 11 });
+    expect(await runJob(testApp.app, 'maintenance.metrics-rollup')).toMatchObject({ outcome: 'succeeded' });
+    const late = (await rows()).filter((r) => r.minutesAgo >= 10);
+    expect(late.filter((r) => r.source !== 'zoho' || r.minutesAgo !== 10)).toEqual(
+      after.filter((r) => r.minutesAgo >= 10 && (r.source !== 'zoho' || r.minutesAgo !== 10)),
+    );
+    expect(late.filter((r) => r.source === 'zoho' && r.minutesAgo === 10)).toEqual([
+      { ...after.find((r) => r.source === 'zoho' && r.minutesAgo === 10), id: expect.any(Number), received: 6, latency_max_ms: 11 },
+    ]);
   });
 });

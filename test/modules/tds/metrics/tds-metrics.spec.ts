@@ -107,13 +107,18 @@ describePostgres('TDS metrics against the database', () => {
       VALUES (date_trunc('minute', now()) - interval '2 minutes', 'metrics-spec', 'product', 5, 3, 1),
              (date_trunc('minute', now()) - interval '2 minutes', 'metrics-spec', 'product', 2, 2, 0)`);
 
+    // A replayed dead letter is closed by its replay: not open, though not resolved either.
+    await db.query(`INSERT INTO tds_dead_letters (queue_item_id, source, entity_type, source_entity_id, operation, version, failure_reason,
+                                                  error_code, attempts, last_payload, replayed_at, replayed_by, replay_queue_item_id)
+      VALUES (0, 'zoho', 'product', 'replayed', 'update', 1, 'failed', 'TEST', 5, '{}', now(), 'test', 0)`);
+
     const samples = await scrape();
     const [expected] = await rows<Record<string, number>>(
       db,
       `SELECT (SELECT count(*)::int FROM tds_sync_queue WHERE status = 'pending') AS pending,
               (SELECT count(*)::int FROM tds_sync_queue WHERE status = 'retry') AS retry,
               (SELECT COALESCE(sum(cardinality(item_ids)), 0)::int FROM tds_batch_claims) AS claimed,
-              (SELECT count(*)::int FROM tds_dead_letters WHERE resolved_at IS NULL) AS "deadLetters",
+              (SELECT count(*)::int FROM tds_dead_letters WHERE resolved_at IS NULL AND replayed_at IS NULL) AS "deadLetters",
               (SELECT count(*)::int FROM tds_outbox WHERE dispatched_at IS NULL) AS outbox,
               EXTRACT(EPOCH FROM now() - (SELECT min(created_at) FROM tds_sync_queue WHERE status = 'pending'))::float8 AS "pendingAge",
               EXTRACT(EPOCH FROM now() - (SELECT min(created_at) FROM tds_outbox WHERE dispatched_at IS NULL))::float8 AS "outboxAge"`,

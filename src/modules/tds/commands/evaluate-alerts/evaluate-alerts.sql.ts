@@ -91,15 +91,15 @@ WHERE m.volume >= $2 AND m.failed * 100 >= m.volume * $3
 ORDER BY m.entity_type`;
 
 /**
- * Dead letters created in the last $1 minutes and still open, when at least $2: a range of
- * tds_dead_letters_open_idx (created_at, id) WHERE resolved_at IS NULL. One an operator has
- * already closed is not growth to look into.
+ * Dead letters created in the last $1 minutes and still open (neither resolved nor replayed),
+ * when at least $2: a range of tds_dead_letters_waiting_idx (created_at, id). One already
+ * closed, by an operator or by a replay (the retry job's too), is not growth to look into.
  */
 export const DEAD_LETTER_GROWTH_SQL = `
 SELECT NULL AS "entityType", d.created
 FROM (
   SELECT count(*)::int AS created FROM tds_dead_letters
-  WHERE resolved_at IS NULL AND created_at >= now() - make_interval(mins => $1)
+  WHERE resolved_at IS NULL AND replayed_at IS NULL AND created_at >= now() - make_interval(mins => $1)
 ) d
 WHERE d.created >= $2`;
 

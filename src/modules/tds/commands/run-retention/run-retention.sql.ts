@@ -14,9 +14,10 @@
 
 /**
  * Finished queue items and their attempts. The finished-items index holds only closed items,
- * so open ones and dead_letter items are never walked. An item an unresolved dead letter
- * records, or was replayed as, stays with it: the operator's view of that dead letter links
- * to both.
+ * so open ones and dead_letter items (which a dead letter records) are never walked. A replay
+ * item needs no guard for its dead letter: it finishes after the replay that created it, so
+ * once it is past the cutoff its dead letter was replayed before the cutoff too, and is closed
+ * (see DELETE_CLOSED_DEAD_LETTERS_SQL).
  */
 export const DELETE_FINISHED_QUEUE_ITEMS_SQL = `
 WITH gone AS (
@@ -26,8 +27,6 @@ WITH gone AS (
     FROM tds_sync_queue q
     WHERE q.status IN ('completed', 'unchanged', 'superseded', 'cancelled')
       AND q.completed_at < $1
-      AND NOT EXISTS (SELECT 1 FROM tds_dead_letters d WHERE d.queue_item_id = q.id AND d.resolved_at IS NULL)
-      AND NOT EXISTS (SELECT 1 FROM tds_dead_letters d WHERE d.replay_queue_item_id = q.id AND d.resolved_at IS NULL)
     ORDER BY q.completed_at
     LIMIT $2
     FOR UPDATE SKIP LOCKED
@@ -39,20 +38,35 @@ WITH gone AS (
 SELECT id FROM gone`;
 
 /**
- * Resolved dead letters (resolved-at index), with the dead_letter item each one recorded and
- * its attempts: the finished-items pass never takes a dead_letter item, so once its dead
- * letter is gone nothing else would.
+ * Closed dead letters, with the dead_letter item each one recorded and its attempts: the
+ * finished-items pass never takes a dead_letter item, so once its dead letter is gone nothing
+ * else would. A dead letter is closed by its resolution, or by its replay: the replay item
+ * carries on from there, and an unresolved but replayed dead letter would otherwise stay for
+ * ever. Resolved ones are walked on the resolved-at index, then, to fill the batch, replayed
+ * ones on the replayed-at index (both age walks; one index on COALESCE(resolved_at,
+ * replayed_at) would be a single walk, but an expression index is one the entities cannot
+ * describe). A replayed one whose replay item is still open stays: cancelling that item's
+ * run reopens this dead letter, and if the item dead-letters again its new dead letter takes
+ * the count of automatic replays from this one.
  */
-export const DELETE_RESOLVED_DEAD_LETTERS_SQL = `
-WITH gone AS (
+export const DELETE_CLOSED_DEAD_LETTERS_SQL = `
+WITH resolved AS (
+  SELECT id FROM tds_dead_letters
+  WHERE resolved_at < $1
+  ORDER BY resolved_at
+  LIMIT $2
+  FOR UPDATE SKIP LOCKED
+), replayed AS (
+  SELECT d.id FROM tds_dead_letters d
+  WHERE d.replayed_at < $1 AND d.resolved_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM tds_sync_queue q
+                    WHERE q.id = d.replay_queue_item_id AND q.status IN ('pending', 'retry', 'processing'))
+  ORDER BY d.replayed_at
+  LIMIT $2 - (SELECT count(*) FROM resolved)
+  FOR UPDATE SKIP LOCKED
+), gone AS (
   DELETE FROM tds_dead_letters
-  WHERE id = ANY(ARRAY(
-    SELECT id FROM tds_dead_letters
-    WHERE resolved_at < $1
-    ORDER BY resolved_at
-    LIMIT $2
-    FOR UPDATE SKIP LOCKED
-  ))
+  WHERE id = ANY(ARRAY(SELECT id FROM resolved UNION ALL SELECT id FROM replayed))
   RETURNING id, queue_item_id
 ), items AS (
   DELETE FROM tds_sync_queue
@@ -64,9 +78,24 @@ WITH gone AS (
 SELECT id FROM gone`;
 
 /**
- * Dispatched outbox rows (dispatched-at index). An event a reaction failure still waits on
- * stays: redelivering the failure reads the event back from here. Open failures are few, so
- * checking them needs no index of its own.
+ * The highest outbox id every registered reaction's lost-delivery sweep has checked ($3: the
+ * registered reactions, which only the running code knows). A row past it may still be found
+ * lost and read back from the outbox by that sweep, however old. A registered reaction
+ * without a cursor row (new, not swept yet) has checked nothing: NULL, and `o.id <= NULL`
+ * keeps every row. Cursors of reactions no longer registered are left out, or a removed
+ * reaction would hold the outbox for ever. With no reaction registered nothing sweeps: no bound.
+ */
+const SWEPT_UP_TO = `
+SELECT CASE WHEN count(*) = 0 THEN 9223372036854775807
+            WHEN count(c.reaction) = count(*) THEN min(c.checked_up_to) END
+FROM unnest($3::text[]) AS r (reaction)
+LEFT JOIN tds_reaction_cursors c USING (reaction)`;
+
+/**
+ * Dispatched outbox rows (dispatched-at index), up to the slowest sweep's cursor (SWEPT_UP_TO).
+ * An event a reaction failure still waits on stays: redelivering the failure reads the event
+ * back from here. Open failures are few, so checking them needs no index of its own.
+ * $3 the registered reactions' names.
  */
 export const DELETE_DISPATCHED_OUTBOX_SQL = `
 DELETE FROM tds_outbox
@@ -74,6 +103,7 @@ WHERE id = ANY(ARRAY(
   SELECT o.id
   FROM tds_outbox o
   WHERE o.dispatched_at < $1
+    AND o.id <= (${SWEPT_UP_TO})
     AND NOT EXISTS (SELECT 1 FROM tds_reaction_failures f WHERE f.event_id = o.event_id AND f.resolved_at IS NULL)
   ORDER BY o.dispatched_at
   LIMIT $2
@@ -82,9 +112,12 @@ WHERE id = ANY(ARRAY(
 RETURNING id`;
 
 /**
- * Reaction receipts (created-at index), with the outbox's cutoff. A receipt only stops a
- * redelivered event from taking effect twice; redelivery publishes an event to every reaction,
- * so the receipts of an event a failure still waits on stay, as that event does in the outbox.
+ * Reaction receipts (created-at index), with the outbox's cutoff. A receipt stops a
+ * redelivered event from taking effect twice, so it stays while its event is still in the
+ * outbox (one probe of the outbox's event-id index): the outbox pass keeps the events a
+ * failure waits on and those a sweep has not checked, and without its receipt such an event
+ * would look lost to the sweep and take effect again. Redelivery publishes an event to every
+ * reaction, so this holds for every reaction's receipt of it.
  */
 export const DELETE_REACTION_RECEIPTS_SQL = `
 DELETE FROM tds_reaction_receipts
@@ -92,6 +125,7 @@ WHERE ctid = ANY(ARRAY(
   SELECT r.ctid
   FROM tds_reaction_receipts r
   WHERE r.created_at < $1
+    AND NOT EXISTS (SELECT 1 FROM tds_outbox o WHERE o.event_id = r.event_id)
     AND NOT EXISTS (SELECT 1 FROM tds_reaction_failures f WHERE f.event_id = r.event_id AND f.resolved_at IS NULL)
   ORDER BY r.created_at
   LIMIT $2

@@ -9,16 +9,14 @@ import { LAST_RUN_PER_JOB_SQL, RECENT_RUNS_SQL } from './list-job-runs.sql.js';
 
 const MAX_RECENT = 500;
 
-type JobRunRow = Omit<JobRun, 'tick' | 'startedAt' | 'finishedAt'> & {
-  tick: number | string;
+type JobRunRow = Omit<JobRun, 'startedAt' | 'finishedAt'> & {
   startedAt: Date;
   finishedAt: Date | null;
 };
 
-/** bigint comes back as a string from `pg`; timestamps go out as ISO strings. */
+/** Timestamps go out as ISO strings. */
 const toJobRun = (row: JobRunRow): JobRun => ({
   ...row,
-  tick: Number(row.tick),
   startedAt: new Date(row.startedAt).toISOString(),
   finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt).toISOString(),
 });
