@@ -19,6 +19,13 @@ export interface ReactionRegistration {
   eventTypes: readonly string[];
   /** For entity events: only these entity types (absent: all). */
   entityTypes?: readonly string[];
+  /**
+   * Which past events the redelivery sweep owes a reaction it meets for the first time:
+   * `beginning` (default) every event still in the outbox, as a downstream read model needs;
+   * `registration` none from before, as a notification receiver added today wants (it should
+   * hear today's alerts, not a day of old ones).
+   */
+  startAt?: 'beginning' | 'registration';
 }
 
 /** The effect, inside the reaction's transaction; may return work to run once it has committed (e.g. cache invalidation). */

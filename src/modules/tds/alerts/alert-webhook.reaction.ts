@@ -44,7 +44,7 @@ export class AlertWebhookReaction implements IEventHandler<AlertEvent>, OnModule
   }
 
   onModuleInit(): void {
-    for (const receiver of this.webhook.receivers) this.reactions.register({ name: receiver.name, eventTypes: ALERT_EVENT_TYPES });
+    for (const receiver of this.webhook.receivers) this.reactions.register({ name: receiver.name, eventTypes: ALERT_EVENT_TYPES, startAt: 'registration' });
     if (this.webhook.receivers.length > 0) {
       this.logger.log(`alert webhooks: ${this.webhook.receivers.map((receiver) => receiver.name).join(', ')}`);
     }

@@ -15,6 +15,7 @@ import {
   FIND_LOST_DELIVERIES_SQL,
   LEASE_DUE_FAILURES_SQL,
   READ_OUTBOX_BY_EVENT_ID_SQL,
+  START_CURSOR_AT_REGISTRATION_SQL,
 } from './reaction-redelivery.sql.js';
 
 /** Events per redelivery, and outbox rows per reaction per sweep. */
@@ -62,6 +63,9 @@ export class ReactionRedeliveryService implements OnApplicationBootstrap, Before
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    for (const reaction of this.reactions.registrations) {
+      if (reaction.startAt === 'registration') await queryRows(this.dataSource, START_CURSOR_AT_REGISTRATION_SQL, [reaction.name]);
+    }
     if (this.enabled) await this.loop.start(1, 'reaction-sweep');
   }
 

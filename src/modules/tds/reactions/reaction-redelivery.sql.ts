@@ -62,3 +62,14 @@ ON CONFLICT (reaction) DO UPDATE SET checked_up_to = GREATEST(c.checked_up_to, e
 /** $1 event ids. */
 export const READ_OUTBOX_BY_EVENT_ID_SQL = `
 SELECT ${OUTBOX_ROW_COLUMNS} FROM tds_outbox o WHERE o.event_id = ANY ($1::uuid[]) ORDER BY o.id`;
+
+/**
+ * The cursor of a reaction that starts at its registration, set once: just before the first
+ * event not dispatched yet (the relay still delivers that one to the reaction), else after the
+ * last event. An existing cursor is left alone, so a restart skips nothing.
+ * $1 reaction.
+ */
+export const START_CURSOR_AT_REGISTRATION_SQL = `
+INSERT INTO tds_reaction_cursors (reaction, checked_up_to)
+SELECT $1, COALESCE((SELECT min(id) - 1 FROM tds_outbox WHERE dispatched_at IS NULL), (SELECT max(id) FROM tds_outbox), 0)
+ON CONFLICT (reaction) DO NOTHING`;

@@ -1,54 +1,14 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../support/create-test-app.js';
 import { rows } from '../../../support/queue-fixtures.js';
 import { eventually } from '../../../support/spawn-app.js';
 import { describeEachBackend } from '../../../support/test-database.js';
-import { acknowledge, alertsOf, evaluate, ALERT_TEST_ENV, waitingItems } from './alerts-test-kit.js';
+import { acknowledge, alertsOf, evaluate, ALERT_TEST_ENV, Receiver, waitingItems } from './alerts-test-kit.js';
+import type { Call } from './alerts-test-kit.js';
 
 const SECRET = 'alert-webhook-test-secret-0123456789';
 const TIMEOUT_MS = 300;
-
-interface Call {
-  headers: IncomingHttpHeaders;
-  body: string;
-  status: number;
-}
-
-/** A receiver on 127.0.0.1 that answers each call with `answer(n)` (n: 1-based call number), or never when it returns null. */
-class Receiver {
-  readonly calls: Call[] = [];
-  private readonly server: Server;
-
-  constructor(private readonly answer: (n: number) => number | null) {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const status = this.answer(this.calls.length + 1);
-        this.calls.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), status: status ?? 0 });
-        if (status !== null) response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
-      });
-    });
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/alerts?token=receiver-token`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  bodies(): Record<string, unknown>[] {
-    return this.calls.map((call) => JSON.parse(call.body) as Record<string, unknown>);
-  }
-}
 
 /** What a receiver does with the secret: recompute the signature over timestamp + '.' + raw body. */
 function signatureVerifies(call: Call): boolean {
