@@ -26,6 +26,12 @@ class AlertsEnv {
   @Type(() => Number) @IsInt() @Min(1) @Max(30) TDS_ALERT_EVALUATE_INTERVAL_S: number = 15;
   /** An unacknowledged alert still open this long after its last notification notifies again (0: never). */
   @Type(() => Number) @IsInt() @Min(0) TDS_ALERT_RENOTIFY_SECONDS: number = 3600;
+  /**
+   * A condition that comes back this soon after its alert resolved reopens that alert, quietly,
+   * instead of opening and notifying a new one: a figure hovering at its threshold is one
+   * alert, not a page every evaluation (0: every return is a new alert).
+   */
+  @Type(() => Number) @IsInt() @Min(0) TDS_ALERT_REOPEN_WITHIN_SECONDS: number = 600;
   /** Comma-separated rule names that are not evaluated (their open alerts stay as they are). */
   @IsOptional() @IsString() TDS_ALERT_DISABLED_RULES?: string;
 
@@ -124,6 +130,7 @@ export function loadAlertsConfig(source: NodeJS.ProcessEnv = process.env) {
   return {
     evaluateIntervalSeconds: env.TDS_ALERT_EVALUATE_INTERVAL_S,
     renotifySeconds: env.TDS_ALERT_RENOTIFY_SECONDS,
+    reopenWithinSeconds: env.TDS_ALERT_REOPEN_WITHIN_SECONDS,
     rules: {
       queue_backlog: { enabled: enabled('queue_backlog'), severity: env.TDS_ALERT_BACKLOG_SEVERITY, threshold: env.TDS_ALERT_BACKLOG_THRESHOLD },
       sync_lag: { enabled: enabled('sync_lag'), severity: env.TDS_ALERT_SYNC_LAG_SEVERITY, seconds: env.TDS_ALERT_SYNC_LAG_SECONDS },

@@ -296,6 +296,47 @@ describeEachBackend('alert rules', (backend) => {
     expect(await alertById(db, alert.id)).toMatchObject({ status: 'resolved', resolvedAt: expect.any(Date) });
   });
 
+  it('a condition back within TDS_ALERT_REOPEN_WITHIN_SECONDS reopens its alert as it was, without notifying; later it opens a new one', async () => {
+    const flap = async (backTo: 'true' | 'false') => {
+      if (backTo === 'true') return waitingItems(db, 5);
+      await db.query(`UPDATE tds_sync_queue SET status = 'completed', completed_at = now() WHERE status = 'pending'`);
+      return [];
+    };
+    await flap('true');
+    expect(await evaluateNow()).toMatchObject({ triggered: 1 });
+    const [alert] = await alertsOf(db, 'queue_backlog');
+
+    for (let round = 0; round < 3; round++) {
+      await flap('false');
+      expect(await evaluateNow()).toMatchObject({ resolved: 1, open: 0 });
+      await flap('true');
+      expect(await evaluateNow()).toMatchObject({ triggered: 0, renotified: 0, open: 1 });
+      expect(await alertById(db, alert.id)).toMatchObject({ status: 'active', resolvedAt: null });
+    }
+    expect(await alertsOf(db, 'queue_backlog')).toHaveLength(1);
+    expect(await eventsOf(db, 'tds.alert.triggered', alert.id)).toHaveLength(1);
+
+    // Acknowledged before it cleared: it comes back acknowledged.
+    await db.query(`UPDATE tds_alerts SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = 'test' WHERE id = $1`, [alert.id]);
+    await flap('false');
+    await evaluateNow();
+    await flap('true');
+    await evaluateNow();
+    expect(await alertById(db, alert.id)).toMatchObject({ status: 'acknowledged', resolvedAt: null });
+
+    // Gone for longer than the window: the next occurrence is a new alert, notified.
+    await flap('false');
+    await evaluateNow();
+    await db.query(`UPDATE tds_alerts SET resolved_at = now() - interval '11 minutes' WHERE id = $1`, [alert.id]);
+    await flap('true');
+    expect(await evaluateNow()).toMatchObject({ triggered: 1, open: 1 });
+    const all = await alertsOf(db, 'queue_backlog');
+    expect(all).toHaveLength(2);
+    const fresh = all.find((a) => a.id !== alert.id)!;
+    expect(fresh).toMatchObject({ status: 'active' });
+    expect(await eventsOf(db, 'tds.alert.triggered', fresh.id)).toHaveLength(1);
+  });
+
   it('evaluation is the scheduled job alerts.evaluate, run at TDS_ALERT_EVALUATE_INTERVAL_S, its counts the run detail', async () => {
     const scheduler = testApp.app.get(JobScheduler);
     expect(scheduler.registered.find((job) => job.name === 'alerts.evaluate')).toMatchObject({ intervalSeconds: 7 });

@@ -10,7 +10,7 @@ import { ALERT_RULE_DETECTORS } from './alert-rules.js';
 import type { AlertCondition } from './alert-rules.js';
 import { EvaluateAlertsCommand } from './evaluate-alerts.command.js';
 import type { EvaluateAlertsResult } from './evaluate-alerts.command.js';
-import { APPLY_EVALUATION_SQL } from './evaluate-alerts.sql.js';
+import { APPLY_EVALUATION_SQL, REOPEN_RECENT_ALERTS_SQL } from './evaluate-alerts.sql.js';
 
 /**
  * The rules' statements and the write run in one transaction, so an evaluation is applied
@@ -35,8 +35,10 @@ export class EvaluateAlertsHandler implements ICommandHandler<EvaluateAlertsComm
       const tx = manager.queryRunner as QueryRunner;
       const conditions: AlertCondition[] = [];
       for (const name of this.evaluated) conditions.push(...(await this.detect(name, tx)));
+      const found = JSON.stringify(conditions);
+      if (this.config.reopenWithinSeconds > 0) await tx.query(REOPEN_RECENT_ALERTS_SQL, [found, this.config.reopenWithinSeconds]);
       const [result] = await queryRows<EvaluateAlertsResult>(tx, APPLY_EVALUATION_SQL, [
-        JSON.stringify(conditions),
+        found,
         this.evaluated,
         this.config.renotifySeconds,
       ]);

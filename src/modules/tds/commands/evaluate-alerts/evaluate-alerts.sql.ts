@@ -172,6 +172,29 @@ FROM (
 ) f
 WHERE f.open >= $1 OR f.exhausted > 0`;
 
+/**
+ * Before an evaluation is written: a condition whose alert resolved less than $2 seconds ago,
+ * and that has no open alert, reopens that alert (the latest of its fingerprint) as it was,
+ * active or acknowledged, without a new triggered event; the write below then refreshes it
+ * like any open alert. Resolved alerts are few (retention keeps 30 days of them), so finding
+ * one by fingerprint needs no index of its own. `a.status = 'resolved'` is checked on the row
+ * itself, so of two evaluators racing, the second finds it reopened and leaves it.
+ * $1 conditions (JSON array, as below), $2 reopen window (seconds).
+ */
+export const REOPEN_RECENT_ALERTS_SQL = `
+UPDATE tds_alerts a
+SET status = CASE WHEN a.acknowledged_at IS NULL THEN 'active' ELSE 'acknowledged' END,
+    resolved_at = NULL, updated_at = now()
+FROM (
+  SELECT DISTINCT ON (r.fingerprint) r.id
+  FROM tds_alerts r
+  JOIN jsonb_to_recordset($1::jsonb) AS c (fingerprint text) USING (fingerprint)
+  WHERE r.status = 'resolved' AND r.resolved_at > now() - make_interval(secs => $2)
+    AND NOT EXISTS (SELECT 1 FROM tds_alerts o WHERE o.fingerprint = r.fingerprint AND o.status <> 'resolved')
+  ORDER BY r.fingerprint, r.resolved_at DESC
+) recent
+WHERE a.id = recent.id AND a.status = 'resolved'`;
+
 const SEVERITY_RANK = `ARRAY[${ALERT_SEVERITIES.map((s) => `'${s}'`).join(', ')}]`;
 
 /**
