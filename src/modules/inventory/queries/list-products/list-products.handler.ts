@@ -4,6 +4,7 @@ import type { IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { AppCache } from '../../../../shared/cache/app-cache.js';
 import { queryRows } from '../../../../shared/database/sql.js';
+import { decodeCursor, encodeCursor } from '../../../../shared/pagination/keyset-cursor.js';
 import { ValidationFailedError } from '../../../../shared/errors/domain-error.js';
 import { LIST_GENERATION_KEY, listCacheKey } from '../../cache/inventory-cache.keys.js';
 import { toProductDto } from '../product.row.js';
@@ -25,14 +26,7 @@ interface PageRequest {
 
 const MAX_WORDS = 16;
 
-/** The cursor is the last id of a page, opaque to callers. */
-export const encodeCursor = (id: number): string => Buffer.from(String(id)).toString('base64url');
-
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (/^[1-9]\d{0,15}$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
-  throw new ValidationFailedError([{ path: 'cursor', message: 'cursor must be a cursor returned by a previous page' }]);
-}
+const isProductKey = (key: unknown[]) => key.length === 1 && Number.isSafeInteger(key[0]) && (key[0] as number) > 0;
 
 /**
  * Search text → `word:* & word:*`. Words are split on punctuation, symbols and spaces, as the
@@ -65,7 +59,7 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery, Pro
 
   private pageRequest(filters: ListProductsFilters): PageRequest {
     return {
-      after: filters.cursor === undefined ? null : decodeCursor(filters.cursor),
+      after: filters.cursor === undefined ? null : decodeCursor<[number]>(filters.cursor, 'cursor', isProductKey)[0],
       active: filters.active ?? null,
       sku: filters.sku ?? null,
       tsquery: filters.q === undefined ? null : prefixQuery(filters.q),
@@ -77,6 +71,6 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery, Pro
     // One row beyond the page says whether another page follows: no empty last page.
     const rows = await queryRows<ProductRow>(this.dataSource, LIST_PRODUCTS_SQL, [after, active, sku, tsquery, limit + 1]);
     const items = rows.slice(0, limit).map(toProductDto);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+    return { items, nextCursor: rows.length > limit ? encodeCursor([items[items.length - 1].id]) : null };
   }
 }

@@ -2,7 +2,7 @@ import { QueryHandler } from '@nestjs/cqrs';
 import type { IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../../../shared/database/sql.js';
-import { ValidationFailedError } from '../../../../shared/errors/domain-error.js';
+import { decodeCursor, encodeCursor } from '../../../../shared/pagination/keyset-cursor.js';
 import { toAlertView } from '../../alerts/alert-view.js';
 import type { AlertRow } from '../../alerts/alert-view.js';
 import { ListAlertsQuery } from './list-alerts.query.js';
@@ -11,19 +11,9 @@ import { LIST_ALERTS_SQL } from './list-alerts.sql.js';
 
 const MAX_LIMIT = 500;
 
-/** The cursor is the last row's key, opaque to callers. */
+/** created_at as text with its microseconds (a JS Date would drop them), and the id. */
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const encodeCursor = (at: string, id: number) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, number] {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && CURSOR_AT.test(key[0]) && Number.isSafeInteger(key[1])) return key as [string, number];
-  } catch {
-    // reported below
-  }
-  throw new ValidationFailedError([{ path: 'cursor', message: 'cursor must be a cursor returned by a previous page' }]);
-}
+const isAlertKey = (key: unknown[]) => key.length === 2 && typeof key[0] === 'string' && CURSOR_AT.test(key[0]) && Number.isSafeInteger(key[1]);
 
 @QueryHandler(ListAlertsQuery)
 export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertPage> {
@@ -31,7 +21,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertPa
 
   async execute({ params: { status, severity, rule, limit, cursor } }: ListAlertsQuery): Promise<AlertPage> {
     const size = Math.min(Math.max(1, Math.trunc(limit)), MAX_LIMIT);
-    const [at, id] = cursor ? decodeCursor(cursor) : [null, null];
+    const [at, id] = cursor ? decodeCursor<[string, number]>(cursor, 'cursor', isAlertKey) : [null, null];
     const rows = await queryRows<AlertRow & { cursorAt: string }>(this.dataSource, LIST_ALERTS_SQL, [
       status ?? null,
       severity ?? null,
@@ -41,6 +31,6 @@ export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertPa
       size,
     ]);
     const last = rows[rows.length - 1];
-    return { items: rows.map(toAlertView), nextCursor: rows.length === size ? encodeCursor(last.cursorAt, last.id) : null };
+    return { items: rows.map(toAlertView), nextCursor: rows.length === size ? encodeCursor([last.cursorAt, last.id]) : null };
   }
 }
