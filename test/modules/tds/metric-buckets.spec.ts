@@ -5,8 +5,13 @@ import { ReplayDeadLetterCommand } from '../../../src/modules/tds/public.js';
 import { createTestApp, type TestApp } from '../../support/create-test-app.js';
 import { productPayload, rows, waitUntilDrained } from '../../support/queue-fixtures.js';
 import { createTestDatabase, describePostgres, type TestDatabase } from '../../support/test-database.js';
+import { KEYS, postQueue, productItem } from './enqueue/enqueue-test-kit.js';
 
-const SERVICE = { authorization: 'Bearer svc-key' };
+const OLDER_VERSION = '2025-11-17T02:02:51+0300';
+// The products the faults name (TDS_TEST_FAULTS below): sourceEntityId item-<n>.
+const FLAKY = 90; // transient twice, then applies
+const POISON = 91; // transient until its attempts run out
+const BROKEN = 92; // permanent: dead letter at once
 
 interface Totals {
   received: number;
@@ -41,8 +46,8 @@ describePostgres('metric buckets written with the batches', () => {
       TDS_BACKOFF_BASE_MS: '5',
       TDS_BACKOFF_CAP_MS: '20',
       TDS_MAX_ATTEMPTS: '3',
-      TDS_API_KEYS: 'service:svc-key',
-      TDS_TEST_FAULTS: 'transient:flaky:2;transient:poison;permanent:broken',
+      TDS_API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(','),
+      TDS_TEST_FAULTS: `transient:item-${FLAKY}:2;transient:item-${POISON};permanent:item-${BROKEN}`,
     });
     db = testApp.app.get(DataSource);
   });
@@ -51,16 +56,17 @@ describePostgres('metric buckets written with the batches', () => {
     await database?.drop();
   });
 
-  const item = (id: string, version: number, entityType = 'product') => ({
-    entityType,
-    sourceEntityId: id,
+  // The kit has no customer item.
+  const customerItem = (n: number) => ({
+    entityType: 'customer',
+    sourceEntityId: `c-${n}`,
     operation: 'update',
-    version,
-    payload: entityType === 'customer' ? { contact_id: id, contact_name: `Customer ${id} rev ${version}` } : productPayload(id, version),
+    version: 1,
+    payload: { contact_id: `c-${n}`, contact_name: `Customer c-${n}` },
   });
 
   async function enqueue(items: unknown[]): Promise<void> {
-    const response = await testApp.app.inject({ method: 'POST', url: '/api/tds/queue', headers: SERVICE, payload: { source: 'zoho', items } });
+    const response = await postQueue(testApp.app, { source: 'zoho', items });
     if (response.statusCode !== 202) throw new Error(response.body);
   }
 
@@ -79,14 +85,14 @@ describePostgres('metric buckets written with the batches', () => {
 
   it('sums to the queue outcomes, attempts and dead letters of a known workload, per entity type', async () => {
     await enqueue([
-      ...Array.from({ length: 20 }, (_, i) => item(`p-${i}`, 2)),
-      item('p-0', 2), // same content again: unchanged
-      item('p-1', 1), // older: superseded
-      item('flaky', 1), // fails twice, then applies
-      item('poison', 1), // transient until its attempts run out
-      item('broken', 1), // permanent: dead letter at once
+      ...Array.from({ length: 20 }, (_, i) => productItem(i)),
+      productItem(0), // same content again: unchanged
+      productItem(1, { version: OLDER_VERSION }), // older: superseded
+      productItem(FLAKY), // fails twice, then applies
+      productItem(POISON), // transient until its attempts run out
+      productItem(BROKEN), // permanent: dead letter at once
     ]);
-    await enqueue(Array.from({ length: 5 }, (_, i) => item(`c-${i}`, 1, 'customer')));
+    await enqueue(Array.from({ length: 5 }, (_, i) => customerItem(i)));
     await waitUntilDrained(db);
 
     const [product] = await rows<Totals>(
@@ -117,8 +123,8 @@ describePostgres('metric buckets written with the batches', () => {
       `SELECT source_entity_id, transient, auto_replays FROM tds_dead_letters ORDER BY source_entity_id`,
     );
     expect(letters).toEqual([
-      { source_entity_id: 'broken', transient: false, auto_replays: 0 },
-      { source_entity_id: 'poison', transient: true, auto_replays: 0 },
+      { source_entity_id: `item-${POISON}`, transient: true, auto_replays: 0 },
+      { source_entity_id: `item-${BROKEN}`, transient: false, auto_replays: 0 },
     ]);
   });
 
@@ -128,7 +134,8 @@ describePostgres('metric buckets written with the batches', () => {
       (
         await rows<{ id: number; auto_replays: number }>(
           db,
-          `SELECT id, auto_replays FROM tds_dead_letters WHERE source_entity_id = 'poison' ORDER BY id DESC LIMIT 1`,
+          `SELECT id, auto_replays FROM tds_dead_letters WHERE source_entity_id = $1 ORDER BY id DESC LIMIT 1`,
+          [`item-${POISON}`],
         )
       )[0];
 

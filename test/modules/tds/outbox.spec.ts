@@ -91,6 +91,7 @@ describeEachBackend('outbox relay', (backend) => {
     for (const change of Object.values(sample.changes)) expect(change.from).not.toEqual(change.to);
     // A create's diff is every field, from nothing (rebuilt from its data: the outbox row does not hold the record twice).
     const created = creates[0];
+    expect(created.data).toEqual(productPayload(created.sourceEntityId, created.version));
     expect(Object.keys(created.changes).sort()).toEqual(Object.keys(created.data).sort());
     for (const [field, change] of Object.entries(created.changes)) expect(change).toEqual({ from: null, to: created.data[field] });
   });

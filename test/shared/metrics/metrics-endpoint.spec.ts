@@ -2,17 +2,12 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../support/create-test-app.js';
 import { describeEachBackend } from '../../support/test-database.js';
-import { parseSamples, promtoolFindings, sampleValue } from './prometheus-text.js';
+import { parseSamples, promtoolFindings, sampleValue, sampleValueOr, scrape } from './prometheus-text.js';
 
 const VIEWER = 'metrics-spec-viewer-key';
 
 describeEachBackend('GET /metrics', (backend) => {
   let testApp: TestApp;
-  const scrape = async () => {
-    const res = await testApp.app.inject({ method: 'GET', url: '/metrics' });
-    expect(res.statusCode).toBe(200);
-    return res;
-  };
   const get = (url: string) => testApp.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${VIEWER}` } });
 
   beforeAll(async () => {
@@ -31,11 +26,10 @@ describeEachBackend('GET /metrics', (backend) => {
 
   it('needs no key and answers in the Prometheus text format that promtool accepts, every name prefixed tds_', async () => {
     await get('/api/tds/queue/1');
-    const res = await scrape();
-    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(promtoolFindings(res.body) ?? '').toBe('');
+    const text = await scrape(testApp.app);
+    expect(promtoolFindings(text) ?? '').toBe('');
 
-    const samples = parseSamples(res.body);
+    const samples = parseSamples(text);
     expect(samples.filter((s) => !s.name.startsWith('tds_'))).toEqual([]);
     const names = new Set(samples.map((s) => s.name));
     for (const name of [
@@ -56,12 +50,13 @@ describeEachBackend('GET /metrics', (backend) => {
 
   it('counts requests by route template, exactly, never by raw URL', async () => {
     const labels = { method: 'GET', route: '/api/tds/queue/:id', status_code: '404' };
-    const before = parseSamples((await scrape()).body);
+    const before = parseSamples(await scrape(testApp.app));
     for (const id of [900001, 900002, 900003]) expect((await get(`/api/tds/queue/${id}`)).statusCode).toBe(404);
     expect((await get('/no/such/route/42')).statusCode).toBe(404);
-    const after = parseSamples((await scrape()).body);
+    const after = parseSamples(await scrape(testApp.app));
 
-    const delta = (name: string, l: Record<string, string>) => sampleValue(after, name, l) - sampleValue(before, name, l);
+    // A series may not exist before its first request: absent there reads as 0, never after.
+    const delta = (name: string, l: Record<string, string>) => sampleValue(after, name, l) - sampleValueOr(before, name, l, 0);
     expect(delta('tds_http_requests_total', labels)).toBe(3);
     expect(delta('tds_http_request_duration_seconds_count', labels)).toBe(3);
     expect(delta('tds_http_requests_total', { method: 'GET', route: 'unmatched', status_code: '404' })).toBe(1);
@@ -75,13 +70,13 @@ describeEachBackend('GET /metrics', (backend) => {
     jest.spyOn(testApp.app.get(DataSource), 'createQueryRunner').mockImplementationOnce(() => {
       throw new Error('connect ECONNREFUSED');
     });
-    const res = await scrape();
-    const samples = parseSamples(res.body);
+    const text = await scrape(testApp.app);
+    const samples = parseSamples(text);
     expect(sampleValue(samples, 'tds_database_metrics_up')).toBe(0);
     expect(sampleValue(samples, 'tds_queue_depth', { status: 'pending' })).toBeNaN();
     expect(sampleValue(samples, 'tds_dead_letters_open')).toBeNaN();
-    expect(promtoolFindings(res.body) ?? '').toBe('');
+    expect(promtoolFindings(text) ?? '').toBe('');
     // The next scrape reads again.
-    expect(sampleValue(parseSamples((await scrape()).body), 'tds_database_metrics_up')).toBe(1);
+    expect(sampleValue(parseSamples(await scrape(testApp.app)), 'tds_database_metrics_up')).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 export interface Sample {
   name: string;
@@ -24,11 +25,37 @@ export function parseSamples(text: string): Sample[] {
   return samples;
 }
 
-/** The value of the one sample named `name` whose labels include `labels`; 0 when there is none. */
-export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+/** The samples named `name` whose labels include `labels`; more than one is an error. */
+function matchingSample(samples: Sample[], name: string, labels: Record<string, string>): Sample | undefined {
   const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
-  return found[0]?.value ?? 0;
+  return found[0];
+}
+
+/**
+ * The value of the one sample named `name` whose labels include `labels`. Throws when there is
+ * none: a missing metric must not read as 0. Where absence is meant, use `sampleValueOr`.
+ */
+export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+  const found = matchingSample(samples, name, labels);
+  if (!found) throw new Error(`no sample of ${name} matches ${JSON.stringify(labels)}`);
+  return found.value;
+}
+
+/**
+ * As `sampleValue`, but `whenAbsent` when no sample matches: for a series that may not exist
+ * yet (e.g. a counter before its first increment, read as the baseline of a delta).
+ */
+export function sampleValueOr(samples: Sample[], name: string, labels: Record<string, string>, whenAbsent: number): number {
+  return matchingSample(samples, name, labels)?.value ?? whenAbsent;
+}
+
+/** GET /metrics (no key needed): expects 200 and the Prometheus text format, returns the exposition. */
+export async function scrape(app: NestFastifyApplication): Promise<string> {
+  const res = await app.inject({ method: 'GET', url: '/metrics' });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+  return res.body;
 }
 
 const PROMTOOL = '/usr/bin/promtool';

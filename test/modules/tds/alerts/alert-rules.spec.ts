@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { JobScheduler } from '../../../../src/modules/tds/jobs/job-scheduler.js';
+import { runJob } from '../jobs/jobs-test-kit.js';
 import { createTestApp, type TestApp } from '../../../support/create-test-app.js';
 import { rows } from '../../../support/queue-fixtures.js';
 import { eventually } from '../../../support/spawn-app.js';
@@ -341,9 +342,9 @@ describeEachBackend('alert rules', (backend) => {
     const scheduler = testApp.app.get(JobScheduler);
     expect(scheduler.registered.find((job) => job.name === 'alerts.evaluate')).toMatchObject({ intervalSeconds: 7 });
     await waitingItems(db, 5);
-    const run = await scheduler.runNow('alerts.evaluate');
+    const run = await runJob(testApp.app, 'alerts.evaluate');
     expect(run).toMatchObject({ job: 'alerts.evaluate', outcome: 'succeeded', detail: { triggered: 1, renotified: 0, resolved: 0, open: 1 } });
-    const [recorded] = await rows<{ detail: unknown }>(db, `SELECT detail FROM tds_job_runs WHERE job = 'alerts.evaluate' AND tick = $1`, [run!.tick]);
+    const [recorded] = await rows<{ detail: unknown }>(db, `SELECT detail FROM tds_job_runs WHERE job = 'alerts.evaluate' AND tick = $1`, [run.tick]);
     expect(recorded.detail).toEqual({ triggered: 1, renotified: 0, resolved: 0, open: 1 });
   });
 
@@ -357,10 +358,12 @@ describeEachBackend('alert rules', (backend) => {
         await db.query(`DELETE FROM tds_sync_queue`);
         expect(await evaluate(other.app)).toMatchObject({ resolved: 0 });
         expect(await alertById(db, alert.id)).toMatchObject({ status: 'active' });
-        await db.query(`UPDATE tds_alerts SET status = 'resolved', resolved_at = now() WHERE id = $1`, [alert.id]);
+        // Resolved longer ago than the reopen window: an enabled rule would open a new alert here.
+        await db.query(`UPDATE tds_alerts SET status = 'resolved', resolved_at = now() - interval '11 minutes' WHERE id = $1`, [alert.id]);
         await waitingItems(db, 5);
         expect(await evaluate(other.app)).toMatchObject({ triggered: 0 });
         expect(await alertsOf(db, 'queue_backlog')).toHaveLength(1);
+        expect(await alertById(db, alert.id)).toMatchObject({ status: 'resolved' });
       } finally {
         await other.close();
       }

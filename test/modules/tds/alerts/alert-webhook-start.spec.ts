@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ReactionRedeliveryService } from '../../../../src/modules/tds/reactions/reaction-redelivery.service.js';
 import { createTestApp, type TestApp } from '../../../support/create-test-app.js';
@@ -6,9 +5,7 @@ import { rows } from '../../../support/queue-fixtures.js';
 import type { Db } from '../../../support/queue-fixtures.js';
 import { eventually } from '../../../support/spawn-app.js';
 import { createTestDatabase, describePostgres, type TestDatabase } from '../../../support/test-database.js';
-import { ALERT_TEST_ENV, Receiver } from './alerts-test-kit.js';
-
-const SECRET = 'alert-webhook-test-secret-0123456789';
+import { ALERT_TEST_ENV, Receiver, receiverReaction, WEBHOOK_SECRET } from './alerts-test-kit.js';
 
 /** A triggered-alert event as the evaluator writes it; `dispatchedAgo` null: not relayed yet. */
 async function alertEvent(db: Db, alertId: number, dispatchedAgo: string | null): Promise<string> {
@@ -61,10 +58,10 @@ describePostgres('a newly configured alert receiver', () => {
       TDS_REACTION_SWEEP_INTERVAL_MS: '3600000',
       TDS_REACTION_REDELIVER_AFTER_MS: '100',
       TDS_ALERT_WEBHOOK_URLS: url,
-      TDS_ALERT_WEBHOOK_SECRET: SECRET,
+      TDS_ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     const app = testApp.app;
-    const name = `alerts.webhook.${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;
+    const name = receiverReaction(url);
     const [cursor] = await rows<{ checkedUpTo: number }>(
       app.get(DataSource),
       `SELECT checked_up_to AS "checkedUpTo" FROM tds_reaction_cursors WHERE reaction = $1`,

@@ -1,23 +1,21 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../support/create-test-app.js';
 import { rows } from '../../../support/queue-fixtures.js';
 import { eventually } from '../../../support/spawn-app.js';
 import { describeEachBackend } from '../../../support/test-database.js';
-import { acknowledge, alertsOf, evaluate, ALERT_TEST_ENV, Receiver, waitingItems } from './alerts-test-kit.js';
+import { acknowledge, alertsOf, evaluate, ALERT_TEST_ENV, Receiver, receiverReaction, waitingItems, WEBHOOK_SECRET } from './alerts-test-kit.js';
 import type { Call } from './alerts-test-kit.js';
 
-const SECRET = 'alert-webhook-test-secret-0123456789';
 const TIMEOUT_MS = 300;
 
 /** What a receiver does with the secret: recompute the signature over timestamp + '.' + raw body. */
 function signatureVerifies(call: Call): boolean {
-  const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(`${call.headers['x-tds-timestamp']}.${call.body}`).digest('hex')}`);
+  const expected = Buffer.from(`sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${call.headers['x-tds-timestamp']}.${call.body}`).digest('hex')}`);
   const given = Buffer.from(String(call.headers['x-tds-signature']));
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-const reactionName = (url: string) => `alerts.webhook.${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;
 
 describeEachBackend('alert webhooks', (backend) => {
   const steady = new Receiver(() => 200);
@@ -33,7 +31,7 @@ describeEachBackend('alert webhooks', (backend) => {
       db,
       `SELECT attempts, resolved_at IS NOT NULL AS resolved, exhausted_at IS NOT NULL AS exhausted, last_error AS "lastError"
        FROM tds_reaction_failures WHERE reaction = $1 ORDER BY id`,
-      [reactionName(url)],
+      [receiverReaction(url)],
     );
 
   beforeAll(async () => {
@@ -52,7 +50,7 @@ describeEachBackend('alert webhooks', (backend) => {
       TDS_REACTION_REDELIVER_AFTER_MS: '500',
       TDS_ALERT_BACKLOG_THRESHOLD: '1',
       TDS_ALERT_WEBHOOK_URLS: [urls.steady, urls.flaky, urls.broken, urls.silent].join(','),
-      TDS_ALERT_WEBHOOK_SECRET: SECRET,
+      TDS_ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET,
       TDS_ALERT_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
     });
     db = testApp.app.get(DataSource);
@@ -119,12 +117,12 @@ describeEachBackend('alert webhooks', (backend) => {
     await evaluate(testApp.app);
     const [failing] = await alertsOf(db, 'failing_reactions');
     expect(failing).toMatchObject({ status: 'active', severity: 'error' });
-    expect(failing.actual).toMatchObject({ exhausted: 2, reactions: [reactionName(urls.broken), reactionName(urls.silent)].sort() });
+    expect(failing.actual).toMatchObject({ exhausted: 2, reactions: [receiverReaction(urls.broken), receiverReaction(urls.silent)].sort() });
     // Neither the failures nor the alert name a URL (which may carry a token) or the secret.
     const stored = JSON.stringify([failing, await failuresOf(urls.broken), await failuresOf(urls.silent)]);
     expect(stored).not.toContain('127.0.0.1');
     expect(stored).not.toContain('receiver-token');
-    expect(stored).not.toContain(SECRET);
+    expect(stored).not.toContain(WEBHOOK_SECRET);
   });
 
   it('an acknowledgement is sent too', async () => {

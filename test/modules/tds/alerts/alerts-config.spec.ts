@@ -72,9 +72,12 @@ describe('alerts configuration', () => {
   });
 
   it('never repeats a URL or the secret in its errors', () => {
-    const message = configError({ TDS_ALERT_WEBHOOK_URLS: 'https://hooks.example.com/x?token=hush, not a url', TDS_ALERT_WEBHOOK_SECRET: 'short-secret' });
+    // The token sits in the entry that fails, and in one whose secret is refused.
+    const message = configError({ TDS_ALERT_WEBHOOK_URLS: 'https://ok.example.com, ftp://hooks.example.com/x?token=hush', TDS_ALERT_WEBHOOK_SECRET: 'a-long-enough-secret' });
+    expect(message).toContain('entry 2');
     expect(message).not.toContain('hush');
-    expect(message).not.toContain('not a url');
+    expect(configError({ TDS_ALERT_WEBHOOK_URLS: 'not a url', TDS_ALERT_WEBHOOK_SECRET: 'a-long-enough-secret' })).not.toContain('not a url');
+    expect(configError({ TDS_ALERT_WEBHOOK_URLS: 'https://hooks.example.com/x?token=hush', TDS_ALERT_WEBHOOK_SECRET: 'short' })).not.toMatch(/hush|short\b/);
     expect(configError({ TDS_ALERT_WEBHOOK_URLS: 'https://hooks.example.com/x', TDS_ALERT_WEBHOOK_SECRET: 'short-secret' })).not.toContain('short-secret');
   });
 });

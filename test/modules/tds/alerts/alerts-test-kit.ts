@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -159,3 +160,9 @@ export class Receiver {
     return this.calls.map((call) => JSON.parse(call.body) as Record<string, unknown>);
   }
 }
+
+/** The receivers' signing secret in these tests. */
+export const WEBHOOK_SECRET = 'alert-webhook-test-secret-0123456789';
+
+/** A receiver's reaction name, as the alerts configuration derives it from its URL. */
+export const receiverReaction = (url: string) => `alerts.webhook.${createHash('sha256').update(url).digest('hex').slice(0, 12)}`;

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { JobScheduler } from '../../../../src/modules/tds/jobs/job-scheduler.js';
@@ -136,7 +137,14 @@ describePostgres('JobScheduler: claimed ticks, recorded runs, shutdown', () => {
     app.app.get(JobScheduler).register({ name: 'test.stuck', intervalSeconds: 3600, run: () => never.opened.then(() => undefined) });
     void app.app.get(JobScheduler).runNow('test.stuck').catch(() => undefined);
     await eventually(async () => expect(await runsOf('test.stuck')).toMatchObject([{ outcome: 'running' }]));
-    await app.close();
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      await app.close();
+      // It waited for the configured time, not the default, and said what it left running.
+      expect(warn).toHaveBeenCalledWith('shutdown: still running after 100 ms: test.stuck');
+    } finally {
+      warn.mockRestore();
+    }
     expect(await runsOf('test.stuck')).toMatchObject([{ outcome: 'running' }]);
   });
 });

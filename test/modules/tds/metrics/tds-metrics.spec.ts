@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from '../../../support/create-test-app.js
 import { rows, waitUntilDrained } from '../../../support/queue-fixtures.js';
 import { eventually } from '../../../support/spawn-app.js';
 import { createTestDatabase, describePostgres, type TestDatabase } from '../../../support/test-database.js';
-import { parseSamples, promtoolFindings, sampleValue, type Sample } from '../../../shared/metrics/prometheus-text.js';
+import { parseSamples, promtoolFindings, sampleValue, scrape, type Sample } from '../../../shared/metrics/prometheus-text.js';
 import { KEYS, postQueue, productItem } from '../enqueue/enqueue-test-kit.js';
 
 const OLDER_VERSION = '2025-11-17T02:02:51+0300';
@@ -39,11 +39,10 @@ describePostgres('TDS metrics against the database', () => {
     await database?.drop();
   });
 
-  async function scrape(): Promise<Sample[]> {
-    const res = await testApp.app.inject({ method: 'GET', url: '/metrics' });
-    expect(res.statusCode).toBe(200);
-    expect(promtoolFindings(res.body) ?? '').toBe('');
-    return parseSamples(res.body);
+  async function scrapeSamples(): Promise<Sample[]> {
+    const text = await scrape(testApp.app);
+    expect(promtoolFindings(text) ?? '').toBe('');
+    return parseSamples(text);
   }
   async function enqueue(items: unknown[]): Promise<void> {
     enqueueRequests++;
@@ -68,7 +67,7 @@ describePostgres('TDS metrics against the database', () => {
     const retries = await count(`SELECT count(*)::int AS n FROM tds_queue_attempts WHERE outcome = 'retry'`);
     expect(retries).toBe(2);
 
-    const samples = await scrape();
+    const samples = await scrapeSamples();
     const processed = (status: string) => sampleValue(samples, 'tds_queue_items_processed_total', { status });
     for (const status of ['completed', 'unchanged', 'superseded', 'dead_letter']) expect([status, processed(status)]).toEqual([status, byStatus[status]]);
     expect(processed('retry')).toBe(retries);
@@ -86,7 +85,7 @@ describePostgres('TDS metrics against the database', () => {
       const dispatched = await count(`SELECT count(*)::int AS n FROM tds_outbox WHERE dispatched_at IS NOT NULL`);
       expect(dispatched).toBeGreaterThan(0);
       expect(await count(`SELECT count(*)::int AS n FROM tds_outbox WHERE dispatched_at IS NULL`)).toBe(0);
-      expect(sampleValue(await scrape(), 'tds_outbox_events_published_total')).toBe(dispatched);
+      expect(sampleValue(await scrapeSamples(), 'tds_outbox_events_published_total')).toBe(dispatched);
     }, 30_000);
   });
 
@@ -111,8 +110,11 @@ describePostgres('TDS metrics against the database', () => {
     await db.query(`INSERT INTO tds_dead_letters (queue_item_id, source, entity_type, source_entity_id, operation, version, failure_reason,
                                                   error_code, attempts, last_payload, replayed_at, replayed_by, replay_queue_item_id)
       VALUES (0, 'zoho', 'product', 'replayed', 'update', 1, 'failed', 'TEST', 5, '{}', now(), 'test', 0)`);
+    // A batch left claimed (as by a worker that died): three of the pending items, so the gauge reads non-zero.
+    await db.query(`INSERT INTO tds_batch_claims (worker_id, item_ids)
+      SELECT 'metrics-spec-worker', array_agg(id ORDER BY id) FROM tds_sync_queue WHERE source_entity_id IN ('item-30', 'item-31', 'item-32')`);
 
-    const samples = await scrape();
+    const samples = await scrapeSamples();
     const [expected] = await rows<Record<string, number>>(
       db,
       `SELECT (SELECT count(*)::int FROM tds_sync_queue WHERE status = 'pending') AS pending,
@@ -123,7 +125,7 @@ describePostgres('TDS metrics against the database', () => {
               EXTRACT(EPOCH FROM now() - (SELECT min(created_at) FROM tds_sync_queue WHERE status = 'pending'))::float8 AS "pendingAge",
               EXTRACT(EPOCH FROM now() - (SELECT min(created_at) FROM tds_outbox WHERE dispatched_at IS NULL))::float8 AS "outboxAge"`,
     );
-    expect(expected).toMatchObject({ pending: 5, retry: 2, claimed: 0, deadLetters: 2 });
+    expect(expected).toMatchObject({ pending: 5, retry: 2, claimed: 3, deadLetters: 2 });
     expect(expected.outbox).toBeGreaterThan(0);
     const gauge = (name: string, labels: Record<string, string> = {}) => sampleValue(samples, name, labels);
 
@@ -146,5 +148,7 @@ describePostgres('TDS metrics against the database', () => {
     const recent = (outcome: string) => gauge('tds_sync_items_last_5m', { source: 'metrics-spec', entity_type: 'product', outcome });
     expect([recent('received'), recent('applied'), recent('dead_lettered'), recent('unchanged')]).toEqual([7, 5, 1, 0]);
     expect(gauge('tds_http_requests_total', ENQUEUE)).toBe(enqueueRequests);
+
+    await db.query(`DELETE FROM tds_batch_claims WHERE worker_id = 'metrics-spec-worker'`);
   });
 });

@@ -15,16 +15,8 @@ import {
   runBatch,
   runEvents,
   useSyncRunApp,
+  waitForLockWaiter,
 } from './sync-run-test-kit.js';
-
-/** Polls `check` until it holds (5 s at most). */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not met within 5 s');
-}
 
 describePostgres('cancelling a sync run', () => {
   const suite = useSyncRunApp();
@@ -86,13 +78,7 @@ describePostgres('cancelling a sync run', () => {
         () => (settled = true),
       );
       // The cancel waits for the batch's row locks.
-      await eventually(async () => {
-        const { rows: waiting } = await batch.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-        );
-        return waiting[0].n > 0;
-      });
+      await waitForLockWaiter(suite.db);
 
       // The batch finishes one item, sends one to retry and defers the other three (left pending),
       // then adds its counts to the run as FINISH_BATCH_SQL does: the cancel does not hold the run
@@ -109,7 +95,7 @@ describePostgres('cancelling a sync run', () => {
         `UPDATE tds_sync_runs SET processed = processed + 1, succeeded = succeeded + 1 WHERE id = $1`,
         [syncRunId],
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The cancel's statement is still waiting on the batch's locks, so it cannot have answered.
       expect(settled).toBe(false);
       expect(await itemStatuses(suite.db, syncRunId)).toEqual({ pending: 20 });
 
@@ -152,13 +138,7 @@ describePostgres('cancelling a sync run', () => {
       await batch.query('BEGIN');
       await batch.query(`SELECT id FROM tds_sync_queue WHERE id = ANY ($1::bigint[]) FOR UPDATE`, [queueItemIds]);
       cancelling = Promise.resolve(cancelRun(suite.app, syncRunId));
-      await eventually(async () => {
-        const { rows: waiting } = await batch.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-        );
-        return waiting[0].n > 0;
-      });
+      await waitForLockWaiter(suite.db);
       // The batch finishes the run's last items and closes it.
       await batch.query(
         `UPDATE tds_sync_queue SET status = 'completed', started_at = now(), completed_at = clock_timestamp() WHERE id = ANY ($1::bigint[])`,

@@ -4,6 +4,7 @@ import { QueueWorkerService } from '../../../../src/modules/tds/workers/queue-wo
 import { TestFaults } from '../../../../src/modules/tds/workers/test-faults.js';
 import { createTestApp, type TestApp } from '../../../support/create-test-app.js';
 import { rows } from '../../../support/queue-fixtures.js';
+import { eventually } from '../../../support/spawn-app.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/test-database.js';
 import { KEYS, postQueue, productItem } from '../enqueue/enqueue-test-kit.js';
 import { zohoContact } from '../fixtures/zoho-payloads.js';
@@ -122,4 +123,24 @@ export async function itemStatuses(db: DataSource, syncRunId: number): Promise<R
     [syncRunId],
   );
   return Object.fromEntries(counts.map((c) => [c.status, c.n]));
+}
+
+/**
+ * Resolves once another session of this database is waiting on a lock in a statement that touches
+ * tds_sync_queue: the cancel, blocked by a batch's row locks (5 s at most).
+ */
+export async function waitForLockWaiter(db: DataSource): Promise<void> {
+  await eventually(
+    async () => {
+      const [waiting] = await rows<{ n: number }>(
+        db,
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'
+           AND query ILIKE '%tds_sync_queue%' AND pid <> pg_backend_pid()`,
+      );
+      expect(waiting.n).toBeGreaterThan(0);
+    },
+    5_000,
+    50,
+  );
 }
