@@ -52,9 +52,18 @@ describePostgres('scheduled jobs across three app processes', () => {
       const apps = await rows<{ app: string }>(db, `SELECT DISTINCT application_name AS app FROM pg_stat_activity WHERE datname = current_database()`);
       expect(apps.map((r) => r.app)).toEqual(expect.arrayContaining(INSTANCES.map((i) => `tds/${i}`)));
     });
-    // Every instance's timers are armed from here on: the ticks after this one are the ones checked.
-    const [{ now }] = await rows<{ now: string }>(db, `SELECT floor(extract(epoch FROM clock_timestamp()))::bigint AS now`);
-    const first = Number(now) + 1;
+    // A connected instance may not have armed its timers yet; one that has run a job has, and
+    // keeps firing every tick from then on. The ticks after every job's first run are checked.
+    const first = await eventually(async () => {
+      const [{ started, tick }] = await rows<{ started: number; tick: number | null }>(
+        db,
+        `SELECT count(DISTINCT job)::int AS started, max(first_tick) AS tick
+         FROM (SELECT job, min(tick) AS first_tick FROM tds_job_runs WHERE job = ANY($1::text[]) GROUP BY job) f`,
+        [JOB_NAMES],
+      );
+      expect(started).toBe(JOB_NAMES.length);
+      return Number(tick) + 1;
+    }, 60_000, 250);
     const last = first + TICKS - 1;
     await eventually(async () => {
       const [{ done }] = await rows<{ done: number }>(
