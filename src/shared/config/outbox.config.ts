@@ -5,7 +5,7 @@ import { EnvBoolean, validateConfig } from './validate-config.js';
 
 class OutboxEnv {
   @EnvBoolean() @IsBoolean() TDS_OUTBOX_RELAY_ENABLED: boolean = true;
-  @Type(() => Number) @IsInt() @Min(1) @Max(5000) TDS_OUTBOX_BATCH_SIZE: number = 1000;
+  @Type(() => Number) @IsInt() @Min(1) @Max(5000) TDS_OUTBOX_BATCH_SIZE: number = 2000;
   @Type(() => Number) @IsInt() @Min(10) TDS_OUTBOX_POLL_INTERVAL_MS: number = 1000;
 }
 

@@ -1,3 +1,14 @@
+import { preparedSql } from '../database/sql.js';
+
+/**
+ * A reaction's transaction does not wait for its commit to reach the disk. Safe because the
+ * effect and its receipts commit as one: a crash can only lose both, and then the event has
+ * no receipt and the redelivery sweep delivers it again (the outbox row is durable, written
+ * by a synchronous commit). What it saves is a WAL flush per batch and reaction, on the path
+ * that must keep up with the core.
+ */
+export const ASYNC_COMMIT_SQL = `SET LOCAL synchronous_commit = off`;
+
 /**
  * Receipts for the events a reaction is about to handle, in the reaction's own transaction.
  * The events that come back are the ones not handled before: their effect is applied in this
@@ -9,7 +20,9 @@
  * retry that succeeds resolves them, one that fails leaves them open.
  * $1 reaction, $2 event ids.
  */
-export const CLAIM_RECEIPTS_SQL = `
+export const CLAIM_RECEIPTS_SQL = preparedSql(
+  'claim-receipts',
+  `
 WITH resolved AS (
   UPDATE tds_reaction_failures SET resolved_at = now(), updated_at = now()
   WHERE reaction = $1 AND event_id = ANY ($2::uuid[]) AND resolved_at IS NULL
@@ -17,7 +30,8 @@ WITH resolved AS (
 INSERT INTO tds_reaction_receipts (reaction, event_id)
 SELECT $1, e FROM unnest($2::uuid[]) AS e
 ON CONFLICT DO NOTHING
-RETURNING event_id AS "eventId"`;
+RETURNING event_id AS "eventId"`,
+);
 
 /**
  * After the reaction's transaction rolled back: one open failure per event not handled

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import type { ReactionsConfig } from '../config/reactions.config.js';
 import { queryRows } from '../database/sql.js';
-import { CLAIM_RECEIPTS_SQL, RECORD_FAILURES_SQL } from './durable-reactions.sql.js';
+import { ASYNC_COMMIT_SQL, CLAIM_RECEIPTS_SQL, RECORD_FAILURES_SQL } from './durable-reactions.sql.js';
 
 /** What a reaction needs to know of an event to receipt it: the outbox event's id and type. */
 export interface ReactionEvent {
@@ -93,6 +93,7 @@ export class DurableReactions {
     try {
       await tx.connect();
       await tx.startTransaction();
+      await tx.query(ASYNC_COMMIT_SQL);
       const ids = events.map((event) => event.eventId);
       const claimed = await queryRows<{ eventId: string }>(tx, CLAIM_RECEIPTS_SQL, [reaction, ids]);
       const fresh = new Set(claimed.map((row) => row.eventId));

@@ -11,7 +11,7 @@ import { TdsMetrics } from '../metrics/tds-metrics.js';
 import { knownEventTypes } from '../events/event-catalogue.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import type { OutboxRow } from './outbox-publisher.js';
-import { CLAIM_IN_INDEX_ORDER_SQL, CLAIM_OUTBOX_SQL } from './outbox-relay.sql.js';
+import { CLAIM_SETTINGS_SQL, CLAIM_OUTBOX_SQL } from './outbox-relay.sql.js';
 import { TestFaults } from '../workers/test-faults.js';
 
 export const OUTBOX_CHANNEL = 'tds_outbox';
@@ -77,7 +77,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     let rows: OutboxRow[];
     try {
       await tx.startTransaction();
-      await tx.query(CLAIM_IN_INDEX_ORDER_SQL);
+      await tx.query(CLAIM_SETTINGS_SQL);
       if (Date.now() - this.lastFullScan >= FULL_SCAN_INTERVAL_MS) this.floor = 0;
       if (this.floor === 0) this.lastFullScan = Date.now();
       rows = await queryRows<OutboxRow>(tx, CLAIM_OUTBOX_SQL, [this.config.batchSize, knownEventTypes, this.floor]);

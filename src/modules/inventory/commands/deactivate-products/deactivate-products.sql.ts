@@ -1,3 +1,5 @@
+import { preparedSql } from '../../../../shared/database/sql.js';
+
 /**
  * A batch of product deletes in ONE statement, $1 a JSON array of ProductKey.
  *
@@ -6,7 +8,9 @@
  * tombstone row (no name, inactive, deleted) holding that precedence, so an older update that
  * arrives after its delete cannot bring it back. Same batch rules as UPSERT_PRODUCTS_SQL.
  */
-export const DEACTIVATE_PRODUCTS_SQL = `
+export const DEACTIVATE_PRODUCTS_SQL = preparedSql(
+  'deactivate-products',
+  `
 WITH input AS (
   SELECT *
   FROM jsonb_to_recordset($1::jsonb) AS x (source text, "sourceId" text, version bigint, "arrivalSeq" bigint)
@@ -23,4 +27,5 @@ ON CONFLICT (source, source_id) DO UPDATE
 SET active = false, deleted = true,
     version = excluded.version, arrival_seq = excluded.arrival_seq, updated_at = excluded.updated_at
 WHERE (excluded.version, true, excluded.arrival_seq) > (p.version, p.deleted, p.arrival_seq)
-RETURNING p.id`;
+RETURNING p.id`,
+);

@@ -1,3 +1,5 @@
+import { preparedSql } from '../../../../shared/database/sql.js';
+
 /**
  * A batch of stock levels in ONE statement, $1 a JSON array of StockLevelChange.
  *
@@ -6,7 +8,9 @@
  * keeps the last figures (a tombstone takes the delete's, 0 when it has none). The statement
  * answers with the products whose levels it wrote, whose cached reads are now stale.
  */
-export const SET_STOCK_LEVELS_SQL = `
+export const SET_STOCK_LEVELS_SQL = preparedSql(
+  'set-stock-levels',
+  `
 WITH input AS (
   SELECT *
   FROM jsonb_to_recordset($1::jsonb) AS x (
@@ -34,4 +38,5 @@ WITH input AS (
 )
 SELECT DISTINCT p.id
 FROM written w
-JOIN inventory_products p ON p.source = w.source AND p.source_id = w.product_source_id`;
+JOIN inventory_products p ON p.source = w.source AND p.source_id = w.product_source_id`,
+);

@@ -1,3 +1,5 @@
+import { preparedSql } from '../../../../shared/database/sql.js';
+
 /**
  * A batch of product versions in ONE statement, $1 a JSON array of ProductUpsert.
  *
@@ -9,7 +11,9 @@
  * An update above a delete brings the product back: the source has it again.
  * RETURNING lists only the rows written: skipped ones are not returned by ON CONFLICT … WHERE.
  */
-export const UPSERT_PRODUCTS_SQL = `
+export const UPSERT_PRODUCTS_SQL = preparedSql(
+  'upsert-products',
+  `
 WITH input AS (
   SELECT *
   FROM jsonb_to_recordset($1::jsonb) AS x (
@@ -30,4 +34,5 @@ SET sku = excluded.sku, name = excluded.name, price = excluded.price, unit = exc
     status = excluded.status, active = excluded.active, deleted = false,
     version = excluded.version, arrival_seq = excluded.arrival_seq, updated_at = excluded.updated_at
 WHERE (excluded.version, false, excluded.arrival_seq) > (p.version, p.deleted, p.arrival_seq)
-RETURNING p.id`;
+RETURNING p.id`,
+);

@@ -1,3 +1,5 @@
+import { preparedSql } from '../../../../shared/database/sql.js';
+
 /**
  * Text to tsvector, in one place for every writer. Weight A: the title and the keywords, read
  * twice: as typed with the `simple` configuration, so a code like `LAP-WHT-15` keeps its
@@ -26,7 +28,9 @@ const SEARCH_VECTOR_SQL = `
  * Rows are written in key order: two batches with common keys take their row locks in the
  * same order. $1 jsonb array of documents, $2 rewrite at equal precedence.
  */
-export const INDEX_DOCUMENTS_SQL = `
+export const INDEX_DOCUMENTS_SQL = preparedSql(
+  'index-documents',
+  `
 WITH input AS (
   SELECT DISTINCT ON (d.type, d.source, d."sourceId") d.*
   FROM jsonb_to_recordset($1::jsonb) AS d (type text, source text, "sourceId" text, version bigint, "arrivalSeq" bigint,
@@ -42,4 +46,5 @@ SET title = excluded.title, body = excluded.body, tsv = excluded.tsv, deleted = 
     version = excluded.version, arrival_seq = excluded.arrival_seq, updated_at = excluded.updated_at
 WHERE (excluded.version, false, excluded.arrival_seq) > (s.version, s.deleted, s.arrival_seq)
    OR ($2::boolean AND (excluded.version, false, excluded.arrival_seq) = (s.version, s.deleted, s.arrival_seq))
-RETURNING 1`;
+RETURNING 1`,
+);
