@@ -35,6 +35,14 @@ const RECORDS: RecordState[] = [
     description: 'Ergonomic seat for long laptop sessions',
     custom_fields: [],
   }),
+  record('product', 'p-dock', {
+    ...zohoItem,
+    item_id: 'p-dock',
+    name: 'Docking station',
+    sku: 'DCK-7',
+    description: 'Fits the desk/wall-mount series, with fast charging',
+    custom_fields: [],
+  }),
   record('customer', 'c-bowman', zohoContact),
   record('invoice', 'i-3', { ...zohoInvoice, line_items: lines }),
   record('sales_order', 's-3', { ...zohoSalesOrder, line_items: lines }),
@@ -65,6 +73,13 @@ describeEachBackend('GET /api/search', (backend) => {
         expect(idsOf(hits).sort()).toEqual(['i-3', 'p-white', 's-3']);
       }
       expect(idsOf(await search(testApp.app, 'LAP-BLK-13'))).toEqual(['p-black']);
+    });
+
+    it('finds a word of the description, also one inside a path-like word, and a phrase of it', async () => {
+      // `desk/wall-mount` reads as one file-path token as typed: only the split reading finds `wall`.
+      for (const q of ['wall', 'mount', 'charge', '"fast charging"']) {
+        expect(idsOf(await search(testApp.app, q, { type: 'product' }))).toEqual(['p-dock']);
+      }
     });
 
     it('ranks a match in the title above a match in the body', async () => {
