@@ -2,10 +2,12 @@ import { preparedSql } from '../database/sql.js';
 
 /**
  * A reaction's transaction does not wait for its commit to reach the disk. Safe because the
- * effect and its receipts commit as one: a crash can only lose both, and then the event has
- * no receipt and the redelivery sweep delivers it again (the outbox row is durable, written
- * by a synchronous commit). What it saves is a WAL flush per batch and reaction, on the path
- * that must keep up with the core.
+ * effect and its receipts commit as one: a database crash can only lose both, and then the
+ * event has no receipt and the redelivery sweep delivers it again (the outbox row is durable,
+ * written by a synchronous commit). An effect outside the database (an alert webhook call) is
+ * at least once anyway, a crash before any commit repeats it, and its receiver tells a repeat
+ * by the event id. What it saves is a WAL flush per batch and reaction, on the path that must
+ * keep up with the core.
  */
 export const ASYNC_COMMIT_SQL = `SET LOCAL synchronous_commit = off`;
 
