@@ -9,7 +9,7 @@ import { INDEX_DOCUMENTS_SQL } from './index-documents.sql.js';
 const PUNCTUATED_WORD = /\S*[^\p{L}\p{N}\s]\S*/gu;
 
 /** The body's words that the split reading of INDEX_DOCUMENTS_SQL must see; a regular expression here costs a fraction of one in SQL. */
-export const punctuatedWords = (body: string): string => (body.match(PUNCTUATED_WORD) ?? []).join(' ');
+const punctuatedWords = (body: string): string => (body.match(PUNCTUATED_WORD) ?? []).join(' ');
 
 @CommandHandler(IndexDocumentsCommand)
 export class IndexDocumentsHandler implements ICommandHandler<IndexDocumentsCommand, IndexDocumentsResult> {
