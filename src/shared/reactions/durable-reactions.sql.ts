@@ -23,7 +23,7 @@ export const ASYNC_COMMIT_SQL = `SET LOCAL synchronous_commit = off`;
  * $1 reaction, $2 event ids.
  */
 export const CLAIM_RECEIPTS_SQL = preparedSql(
-  'claim-receipts',
+  'reactions_claim_receipts',
   `
 WITH resolved AS (
   UPDATE tds_reaction_failures SET resolved_at = now(), updated_at = now()

@@ -9,7 +9,7 @@ import { preparedSql } from '../../../../shared/database/sql.js';
  * arrives after its delete cannot bring it back. Same batch rules as UPSERT_PRODUCTS_SQL.
  */
 export const DEACTIVATE_PRODUCTS_SQL = preparedSql(
-  'deactivate-products',
+  'inventory_deactivate_products',
   `
 WITH input AS (
   SELECT *

@@ -9,7 +9,7 @@ import { preparedSql } from '../../../../shared/database/sql.js';
  * answers with the products whose levels it wrote, whose cached reads are now stale.
  */
 export const SET_STOCK_LEVELS_SQL = preparedSql(
-  'set-stock-levels',
+  'inventory_set_stock_levels',
   `
 WITH input AS (
   SELECT *

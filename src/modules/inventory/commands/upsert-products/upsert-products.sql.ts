@@ -12,7 +12,7 @@ import { preparedSql } from '../../../../shared/database/sql.js';
  * RETURNING lists only the rows written: skipped ones are not returned by ON CONFLICT … WHERE.
  */
 export const UPSERT_PRODUCTS_SQL = preparedSql(
-  'upsert-products',
+  'inventory_upsert_products',
   `
 WITH input AS (
   SELECT *

@@ -32,7 +32,7 @@ const SEARCH_VECTOR_SQL = `
  * same order. $1 jsonb array of documents, $2 rewrite at equal precedence.
  */
 export const INDEX_DOCUMENTS_SQL = preparedSql(
-  'index-documents',
+  'search_index_documents',
   `
 WITH input AS (
   SELECT DISTINCT ON (d.type, d.source, d."sourceId") d.*

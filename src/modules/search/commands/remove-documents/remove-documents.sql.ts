@@ -8,7 +8,7 @@ import { preparedSql } from '../../../../shared/database/sql.js';
  * should not linger); the precedence stays. $1 jsonb array of document keys.
  */
 export const REMOVE_DOCUMENTS_SQL = preparedSql(
-  'remove-documents',
+  'search_remove_documents',
   `
 WITH input AS (
   SELECT DISTINCT ON (d.type, d.source, d."sourceId") d.*
