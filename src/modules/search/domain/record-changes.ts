@@ -26,7 +26,8 @@ export function documentWrites(records: readonly RecordState[]): DocumentWrites 
   for (const { type, source, sourceId, version, arrivalSeq, deleted, data } of records) {
     const key: DocumentKey = { type, source, sourceId, version, arrivalSeq };
     if (deleted) writes.removals.push(key);
-    else writes.documents.push({ ...key, ...documentText(type, isRecord(data) ? data : {}, sourceId) });
+    // Into the fresh key rather than a spread of both: cheaper per record on Node 20's V8.
+    else writes.documents.push(Object.assign(key, documentText(type, isRecord(data) ? data : {}, sourceId)));
   }
   return writes;
 }

@@ -15,7 +15,7 @@ const punctuatedWords = (body: string): string => (body.match(PUNCTUATED_WORD) ?
 export class IndexDocumentsHandler implements ICommandHandler<IndexDocumentsCommand, IndexDocumentsResult> {
   async execute({ tx, documents, rewriteSameVersion }: IndexDocumentsCommand): Promise<IndexDocumentsResult> {
     if (documents.length === 0) return { written: 0 };
-    const input = documents.map((document) => ({ ...document, punctuated: punctuatedWords(document.body) }));
+    const input = documents.map((document) => Object.assign({}, document, { punctuated: punctuatedWords(document.body) }));
     const rows = await queryRows(tx, INDEX_DOCUMENTS_SQL, [JSON.stringify(input), rewriteSameVersion]);
     return { written: rows.length };
   }
