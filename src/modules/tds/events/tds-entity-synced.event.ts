@@ -24,7 +24,8 @@ export class TdsEntitySyncedEvent extends DomainEvent {
 
   /** `changes` may be null for a create (so the outbox stores it): every field of `data`, from nothing. */
   constructor(props: EventMeta & Omit<EventData<TdsEntitySyncedEvent>, 'changes'> & { changes: FieldChanges | null }) {
-    super(props.changes ? props : Object.assign({}, props, { changes: createdFields(props.data) }));
+    super(props);
+    if (!props.changes) this.changes = createdFields(props.data);
   }
 
   get eventType(): string {
