@@ -24,7 +24,7 @@ export const queueSettings = { items: ITEMS, entities: ENTITIES, workers: WORKER
 async function bootApp(dbEnv: Record<string, string>) {
   Object.assign(process.env, {
     LOG_LEVEL: 'warn',
-    TDS_API_KEYS: 'admin:bench-admin-key',
+    TDS_API_KEYS: 'admin:bench-admin-key-0123456789',
     TDS_WORKERS_ENABLED: 'false',
     TDS_OUTBOX_RELAY_ENABLED: 'false',
     TDS_BATCH_SIZE: String(BATCH),

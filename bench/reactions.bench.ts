@@ -23,7 +23,7 @@ async function bootApp(url: string, relay: boolean) {
   Object.assign(process.env, {
     LOG_LEVEL: 'warn',
     DATABASE_URL: url,
-    TDS_API_KEYS: 'admin:bench-admin-key',
+    TDS_API_KEYS: 'admin:bench-admin-key-0123456789',
     TDS_WORKERS_ENABLED: 'true',
     TDS_OUTBOX_RELAY_ENABLED: String(relay),
     TDS_POLL_INTERVAL_MS: '200',

@@ -74,7 +74,7 @@ async function startApp(url: string, port: number, workers: boolean): Promise<Ch
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      TDS_API_KEYS: 'admin:bench-admin-key',
+      TDS_API_KEYS: 'admin:bench-admin-key-0123456789',
       TDS_SOURCES_ZOHO_SECRETS: SECRET,
       TDS_WORKERS_ENABLED: String(workers),
       TDS_POLL_INTERVAL_MS: '200',

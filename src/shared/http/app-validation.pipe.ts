@@ -1,4 +1,5 @@
 import { Injectable, ValidationPipe } from '@nestjs/common';
+import type { ArgumentMetadata } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-error.js';
 import { flattenValidationErrors } from '../errors/flatten-validation-errors.js';
 
@@ -12,5 +13,13 @@ export class AppValidationPipe extends ValidationPipe {
       transform: true,
       exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
     });
+  }
+
+  /**
+   * A path parameter reaches its own pipe (ParseIdPipe) as sent: converted here first,
+   * `+'1\t'` and `+' 1'` would both be id 1, and the junk around it would never be seen.
+   */
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    return metadata.type === 'param' ? value : super.transformPrimitive(value, metadata);
   }
 }

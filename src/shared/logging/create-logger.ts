@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/app.config.js';
+import { serializeError } from './error-serializer.js';
 
 const SECRET_HEADER = /authorization|cookie|x-api-key|signature|secret|token/i;
 
@@ -37,7 +38,10 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
 }
 
-/** JSON lines only: pretty printing is for a developer's terminal (`| pino-pretty`), never the process itself. */
+/**
+ * JSON lines only: pretty printing is for a developer's terminal (`| pino-pretty`), never the
+ * process itself. Errors keep their SQL and code, never the values bound to it (serializeError).
+ */
 export function createLogger(options: CreateLoggerOptions): Logger {
   return pino(
     {
@@ -46,7 +50,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      serializers: { headers: scrubHeaders },
+      serializers: { headers: scrubHeaders, err: serializeError },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );

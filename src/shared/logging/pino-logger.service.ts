@@ -6,7 +6,8 @@ const STACK_FRAME = /\n\s+at /;
 /**
  * Nest's logger on top of the same pino instance Fastify uses, so framework, application and
  * request lines share one JSON format and destination. Nest passes the context last and, for
- * `error`, a stack before it.
+ * `error`, a stack or the error itself before it (@nestjs/cqrs: `error(message, error)`); the
+ * error is logged as `err`, through the same serializer as every other.
  */
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -33,9 +34,11 @@ export class PinoLoggerService implements LoggerService {
 
   error(message: unknown, ...params: unknown[]): void {
     const rest = [...params];
-    const context = rest.length >= 2 || (rest.length === 1 && !this.looksLikeStack(rest[0])) ? rest.pop() : undefined;
+    const last = rest.at(-1);
+    const context = typeof last === 'string' && (rest.length >= 2 || !this.looksLikeStack(last)) ? (rest.pop() as string) : undefined;
     const stack = rest.find((p) => this.looksLikeStack(p));
-    this.emit('error', message, typeof context === 'string' ? context : undefined, stack as string | undefined);
+    const err = rest.find((p) => p instanceof Error);
+    this.emit('error', message, context, stack as string | undefined, err as Error | undefined);
   }
 
   private write(level: Level, message: unknown, params: unknown[]): void {
@@ -47,14 +50,14 @@ export class PinoLoggerService implements LoggerService {
     return typeof value === 'string' && STACK_FRAME.test(value);
   }
 
-  private emit(level: Level, message: unknown, context?: string, stack?: string): void {
+  private emit(level: Level, message: unknown, context?: string, stack?: string, err?: Error): void {
     if (!this.logger.isLevelEnabled(level)) return;
     if (message instanceof Error) {
       this.logger[level]({ context, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
       this.logger[level]({ ...message, context });
     } else {
-      this.logger[level]({ context, stack }, String(message));
+      this.logger[level]({ context, stack, err }, String(message));
     }
   }
 }

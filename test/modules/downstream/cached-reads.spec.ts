@@ -7,7 +7,7 @@ import { createTestDatabase, describePostgres, describeRedis, type TestDatabase 
 import { zohoItem } from '../tds/fixtures/zoho-payloads.js';
 
 const SECRET = 'cache-test-secret';
-const VIEWER = 'viewer-key';
+const VIEWER = 'viewer-key-0123456789abcd';
 
 /** A signed Zoho item webhook: the way a change reaches TDS in production. */
 async function deliverItem(app: TestApp, itemId: string, name: string, modified: string): Promise<void> {

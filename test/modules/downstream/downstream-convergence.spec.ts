@@ -31,7 +31,7 @@ describeEachBackend('downstream convergence: mirror, inventory and search', (bac
       TDS_BATCH_SIZE: '200',
       TDS_POLL_INTERVAL_MS: '50',
       TDS_OUTBOX_POLL_INTERVAL_MS: '50',
-      TDS_API_KEYS: 'service:svc-key',
+      TDS_API_KEYS: 'service:service-key-0123456789abcd',
     });
     db = testApp.app.get(DataSource);
   });

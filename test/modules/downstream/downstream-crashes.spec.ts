@@ -19,7 +19,7 @@ describePostgres('downstream reactions across crashes', () => {
   const start = (extra: Record<string, string> = {}) => {
     const proc = spawnApp({
       DATABASE_URL: database.url,
-      TDS_API_KEYS: 'admin:test-admin-key',
+      TDS_API_KEYS: 'admin:test-admin-key-0123456789',
       TDS_BATCH_SIZE: '200',
       TDS_POLL_INTERVAL_MS: '50',
       TDS_OUTBOX_POLL_INTERVAL_MS: '50',

@@ -12,7 +12,7 @@ describe('inventory cache saga', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ DATABASE_URL: '', TDS_DATA_DIR: 'memory', TDS_WORKERS_ENABLED: 'false', TDS_API_KEYS: 'viewer:v' });
+    testApp = await createTestApp({ DATABASE_URL: '', TDS_DATA_DIR: 'memory', TDS_WORKERS_ENABLED: 'false', TDS_API_KEYS: 'viewer:viewer-key-0123456789abcd' });
   });
   afterAll(() => testApp?.close());
 

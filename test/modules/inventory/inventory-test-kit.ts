@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-export const KEYS = { viewer: 'v-key', service: 's-key' } as const;
+export const KEYS = { viewer: 'viewer-key-0123456789abcd', service: 'service-key-0123456789abcd' } as const;
 export const API_KEYS = Object.entries(KEYS)
   .map(([role, key]) => `${role}:${key}`)
   .join(',');

@@ -23,7 +23,7 @@ describeEachBackend('convergence of the mirror', (backend) => {
       TDS_WORKER_COUNT: '3',
       TDS_BATCH_SIZE: '200',
       TDS_POLL_INTERVAL_MS: '50',
-      TDS_API_KEYS: 'service:svc-key',
+      TDS_API_KEYS: 'service:service-key-0123456789abcd',
     });
     db = testApp.app.get(DataSource);
     await installMirrorWriteLog(db);

@@ -8,7 +8,7 @@ import { insertQueueItems, productPayload, rows, waitUntilDrained, type TestItem
 import { eventually } from '../../support/spawn-app.js';
 import { createTestDatabase, describeEachBackend, describePostgres, type TestDatabase } from '../../support/test-database.js';
 
-const RELAY_FAST = { TDS_OUTBOX_POLL_INTERVAL_MS: '50', TDS_POLL_INTERVAL_MS: '50', TDS_API_KEYS: 'admin:k' };
+const RELAY_FAST = { TDS_OUTBOX_POLL_INTERVAL_MS: '50', TDS_POLL_INTERVAL_MS: '50', TDS_API_KEYS: 'admin:outbox-admin-key-0123456789' };
 
 /** The events published for outbox rows (the relay's batch events, composed from them, are left out). */
 function collect(app: TestApp): DomainEvent[] {

@@ -26,7 +26,7 @@ describePostgres('app processes on one database', () => {
   const start = (extra: Record<string, string> = {}) => {
     const proc = spawnApp({
       DATABASE_URL: database.url,
-      TDS_API_KEYS: 'admin:test-admin-key',
+      TDS_API_KEYS: 'admin:test-admin-key-0123456789',
       TDS_WORKER_COUNT: '2',
       TDS_BATCH_SIZE: '200',
       TDS_POLL_INTERVAL_MS: '50',

@@ -9,8 +9,8 @@ import { createTestDatabase, describePostgres, type TestDatabase } from '../../s
 
 const BASE_MS = 20;
 const CAP_MS = 100;
-const OPERATOR = { authorization: 'Bearer op-key' };
-const VIEWER = { authorization: 'Bearer viewer-key' };
+const OPERATOR = { authorization: 'Bearer operator-key-0123456789abcd' };
+const VIEWER = { authorization: 'Bearer viewer-key-0123456789abcd' };
 
 describePostgres('retries, dead letters, replay and resolve', () => {
   let database: TestDatabase;
@@ -29,7 +29,7 @@ describePostgres('retries, dead letters, replay and resolve', () => {
       TDS_BACKOFF_CAP_MS: String(CAP_MS),
       TDS_MAX_ATTEMPTS: '5',
       TDS_OUTBOX_POLL_INTERVAL_MS: '20',
-      TDS_API_KEYS: 'operator:op-key,viewer:viewer-key',
+      TDS_API_KEYS: 'operator:operator-key-0123456789abcd,viewer:viewer-key-0123456789abcd',
       TDS_TEST_FAULTS: 'transient:flaky;transient:poison;permanent:broken',
     });
     db = testApp.app.get(DataSource);

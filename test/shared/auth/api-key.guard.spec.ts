@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import { Client } from 'pg';
 import { CurrentPrincipal, Public, Roles } from '../../../src/shared/auth/auth.decorators.js';
@@ -48,10 +51,10 @@ class AuthProbeController {
 class AuthProbeModule {}
 
 const KEYS: Record<Role, string> = {
-  viewer: 'viewer-key-0123456789',
-  service: 'service-key-0123456789',
-  operator: 'operator-key-0123456789',
-  admin: 'admin-key-0123456789',
+  viewer: 'viewer-key-0123456789abcd',
+  service: 'service-key-0123456789abcd',
+  operator: 'operator-key-0123456789abcd',
+  admin: 'admin-key-0123456789abcd',
 };
 
 const keyIdOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
@@ -70,18 +73,38 @@ async function storedKeys(url: string): Promise<Array<{ id: string; role: string
   }
 }
 
-/** Boots apps with stdout captured (the generated key's banner goes there, not to the log). */
-async function bootCapturingStdout(boot: () => Promise<TestApp[]>): Promise<{ apps: TestApp[]; printed: string }> {
+/**
+ * Boots apps with stdout captured (the generated key's banner goes there, not to the log) and
+ * seen as a terminal or not, whatever Jest's own stdout is.
+ */
+async function bootCapturingStdout(
+  boot: () => Promise<TestApp[]>,
+  { terminal }: { terminal: boolean },
+): Promise<{ apps: TestApp[]; printed: string }> {
   const chunks: string[] = [];
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     chunks.push(String(chunk));
     return true;
   });
+  const isTTY = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+  Object.defineProperty(process.stdout, 'isTTY', { value: terminal, configurable: true, writable: true });
   try {
     return { apps: await boot(), printed: chunks.join('') };
   } finally {
+    if (isTTY) Object.defineProperty(process.stdout, 'isTTY', isTTY);
+    else delete (process.stdout as { isTTY?: boolean }).isTTY;
     spy.mockRestore();
   }
+}
+
+function captureLogs() {
+  const lines: string[] = [];
+  return { lines, destination: { write: (line: string) => void lines.push(line) } };
+}
+
+async function readKeyFile(path: string): Promise<{ key: string; mode: number }> {
+  const [content, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+  return { key: content.trim(), mode: info.mode & 0o777 };
 }
 
 const GENERATED_KEY = /tds_[A-Za-z0-9_-]{43}\b/g;
@@ -181,31 +204,42 @@ describePostgres('ApiKeyGuard with TDS_API_KEYS', () => {
 
 describePostgres('generated admin key, several instances on one database', () => {
   let db: TestDatabase;
+  let dir: string;
+  let keyFile: string;
   const apps: TestApp[] = [];
   let generatedKey: string;
-  const env = () => ({ ...quietApp, DATABASE_URL: db.url, TDS_API_KEYS: '', LOG_LEVEL: 'silent' });
+  const env = () => ({ ...quietApp, DATABASE_URL: db.url, TDS_API_KEYS: '', TDS_ADMIN_KEY_FILE: keyFile, LOG_LEVEL: 'silent' });
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'tds-admin-key-'));
+    keyFile = join(dir, 'admin-api-key');
+    // Left by someone else, readable by all: replaced whole, not written into.
+    await writeFile(keyFile, 'an older key, and then some more text\n', { mode: 0o644 });
   });
 
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.close()));
     await db?.drop();
+    await rm(dir, { recursive: true, force: true });
   });
 
-  it('is generated once for the cluster, shown once, and stored only as a digest', async () => {
-    const { apps: started, printed } = await bootCapturingStdout(() =>
-      Promise.all([
-        createTestApp(env(), { imports: [AuthProbeModule] }),
-        createTestApp(env(), { imports: [AuthProbeModule] }),
-      ]),
+  it('is generated once for the cluster, written to the key file by its creator, shown once on a terminal, stored only as a digest', async () => {
+    const { apps: started, printed } = await bootCapturingStdout(
+      () =>
+        Promise.all([
+          createTestApp(env(), { imports: [AuthProbeModule] }),
+          createTestApp(env(), { imports: [AuthProbeModule] }),
+        ]),
+      { terminal: true },
     );
     apps.push(...started);
     const keys = printed.match(GENERATED_KEY) ?? [];
     expect(keys).toHaveLength(1);
     expect(printed.match(/generated an admin API key/g)).toHaveLength(1);
+    expect(printed).toContain(keyFile);
     generatedKey = keys[0] as string;
+    expect(await readKeyFile(keyFile)).toEqual({ key: generatedKey, mode: 0o600 });
 
     for (const testApp of started) {
       const res = await getWithKey(testApp, '/probe/auth/admin', generatedKey);
@@ -219,12 +253,15 @@ describePostgres('generated admin key, several instances on one database', () =>
     expect(JSON.stringify(rows)).not.toContain(generatedKey.slice(4));
   });
 
-  it('is not shown again on a restart, and still works', async () => {
-    const { apps: [restarted], printed } = await bootCapturingStdout(async () => [
-      await createTestApp(env(), { imports: [AuthProbeModule] }),
-    ]);
+  it('is not shown or written again on a restart, and still works', async () => {
+    await writeFile(keyFile, 'moved aside by the operator\n');
+    const { apps: [restarted], printed } = await bootCapturingStdout(
+      async () => [await createTestApp(env(), { imports: [AuthProbeModule] })],
+      { terminal: true },
+    );
     apps.push(restarted!);
     expect(printed).not.toMatch(GENERATED_KEY);
+    expect(await readFile(keyFile, 'utf8')).toBe('moved aside by the operator\n');
     expect((await getWithKey(restarted!, '/probe/auth/admin', generatedKey)).statusCode).toBe(200);
   });
 
@@ -242,16 +279,79 @@ describePostgres('generated admin key, several instances on one database', () =>
 
 // The default set-up of a developer machine: embedded database, no keys configured.
 describe('generated admin key on the embedded database', () => {
-  it('works the same way', async () => {
-    const { apps: [testApp], printed } = await bootCapturingStdout(async () => [
-      await createTestApp({ ...PGLITE, TDS_API_KEYS: '', LOG_LEVEL: 'silent' }, { imports: [AuthProbeModule] }),
-    ]);
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tds-admin-key-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is written to TDS_ADMIN_KEY_FILE (its directory created, mode 0600) and logged by path only; a stdout that is no terminal never sees it', async () => {
+    const keyFile = join(dir, 'not', 'there', 'yet', 'admin-api-key');
+    const logs = captureLogs();
+    const { apps: [testApp], printed } = await bootCapturingStdout(
+      async () => [
+        await createTestApp(
+          { ...PGLITE, TDS_API_KEYS: '', TDS_ADMIN_KEY_FILE: keyFile, LOG_LEVEL: 'info' },
+          { logDestination: logs.destination },
+        ),
+      ],
+      { terminal: false },
+    );
     try {
-      const [key] = printed.match(GENERATED_KEY) ?? [];
-      expect(key).toBeDefined();
-      expect((await getWithKey(testApp!, '/probe/auth/admin', key as string)).statusCode).toBe(200);
+      const { key, mode } = await readKeyFile(keyFile);
+      expect(key).toMatch(/^tds_[A-Za-z0-9_-]{43}$/);
+      expect(mode).toBe(0o600);
+      const stats = await getWithKey(testApp!, '/api/tds/queue/stats', key);
+      expect(stats.statusCode).toBe(200);
+
+      const output = logs.lines.join('');
+      expect(output).toContain(keyFile);
+      expect(output).not.toContain(key.slice(4));
+      expect(printed).not.toContain(key.slice(4));
     } finally {
       await testApp?.close();
+    }
+  });
+
+});
+
+describePostgres('generated admin key that cannot be written', () => {
+  let db: TestDatabase;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = await mkdtemp(join(tmpdir(), 'tds-admin-key-'));
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stops boot and stores no digest, so the next start generates a key it can hand over', async () => {
+    // A regular file where the key file's directory should be.
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, '');
+    const unwritable = join(blocker, 'admin-api-key');
+    const env = { ...quietApp, DATABASE_URL: db.url, TDS_API_KEYS: '', LOG_LEVEL: 'silent' };
+    await expect(createTestApp({ ...env, TDS_ADMIN_KEY_FILE: unwritable })).rejects.toThrow(
+      `TDS_ADMIN_KEY_FILE: the generated admin API key could not be written to ${unwritable}`,
+    );
+    expect(await storedKeys(db.url)).toEqual([]);
+
+    const keyFile = join(dir, 'admin-api-key');
+    const testApp = await createTestApp({ ...env, TDS_ADMIN_KEY_FILE: keyFile });
+    try {
+      const { key } = await readKeyFile(keyFile);
+      expect(await storedKeys(db.url)).toEqual([{ id: 'generated-admin', role: 'admin', key_hash: sha256Hex(key) }]);
+      expect((await getWithKey(testApp, '/api/tds/queue/stats', key)).statusCode).toBe(200);
+    } finally {
+      await testApp.close();
     }
   });
 });

@@ -18,7 +18,7 @@ const describeWithPostgres = postgresAvailable() ? describe : describe.skip;
 const quietApp = {
   TDS_WORKERS_ENABLED: 'false',
   TDS_OUTBOX_RELAY_ENABLED: 'false',
-  TDS_API_KEYS: 'viewer:cache-spec-key',
+  TDS_API_KEYS: 'viewer:cache-spec-key-0123456789',
   LOG_LEVEL: 'silent',
 };
 

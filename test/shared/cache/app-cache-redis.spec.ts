@@ -9,7 +9,7 @@ import { countingLoader, eventually, gatedLoader } from './cache-test-kit.js';
 
 /** The app on its embedded database, so only Redis is needed. */
 const embedded = {
-  TDS_API_KEYS: 'viewer:cache-spec-key',
+  TDS_API_KEYS: 'viewer:cache-spec-key-0123456789',
   DATABASE_URL: '',
   TDS_DATA_DIR: 'memory',
   TDS_WORKERS_ENABLED: 'false',

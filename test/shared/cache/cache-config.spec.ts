@@ -58,7 +58,7 @@ describe('cache configuration', () => {
       DATABASE_URL: '',
       TDS_WORKERS_ENABLED: 'false',
       TDS_OUTBOX_RELAY_ENABLED: 'false',
-      TDS_API_KEYS: 'viewer:cache-spec-key',
+      TDS_API_KEYS: 'viewer:cache-spec-key-0123456789',
       REDIS_URL: `memcached://user:${SECRET}@cache`,
     });
     const message = await boot.then(

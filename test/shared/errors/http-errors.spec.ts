@@ -72,7 +72,7 @@ describePostgres('HTTP errors', () => {
         DATABASE_URL: db.url,
         TDS_WORKERS_ENABLED: 'false',
         TDS_OUTBOX_RELAY_ENABLED: 'false',
-        TDS_API_KEYS: 'viewer:errors-spec-viewer-key',
+        TDS_API_KEYS: 'viewer:errors-spec-viewer-key-0123',
         TDS_BODY_LIMIT_BYTES: String(2 * MiB),
         LOG_LEVEL: 'info',
       },

@@ -14,7 +14,7 @@ describeEachBackend('health endpoints', (backend) => {
       ...backend.env,
       TDS_WORKERS_ENABLED: 'false',
       TDS_OUTBOX_RELAY_ENABLED: 'false',
-      TDS_API_KEYS: 'viewer:health-spec-key',
+      TDS_API_KEYS: 'viewer:health-spec-key-0123456789',
       LOG_LEVEL: 'silent',
     });
   });

@@ -19,7 +19,7 @@ describeEachBackend('readiness of the background loops', (backend) => {
       TDS_POLL_INTERVAL_MS: '50',
       TDS_OUTBOX_POLL_INTERVAL_MS: '50',
       TDS_LOOP_STALL_MS: String(STALL_MS),
-      TDS_API_KEYS: 'viewer:loops-spec-key',
+      TDS_API_KEYS: 'viewer:loops-spec-key-0123456789',
       TDS_SHUTDOWN_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'silent',
     });

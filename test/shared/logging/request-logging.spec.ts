@@ -44,7 +44,7 @@ describePostgres('request logging', () => {
         DATABASE_URL: db.url,
         TDS_WORKERS_ENABLED: 'false',
         TDS_OUTBOX_RELAY_ENABLED: 'false',
-        TDS_API_KEYS: 'viewer:secret123',
+        TDS_API_KEYS: 'viewer:secret123-viewer-key-0123456789',
         TDS_INSTANCE_ID: 'logging-spec-1',
         LOG_LEVEL: 'info',
       },
@@ -68,7 +68,7 @@ describePostgres('request logging', () => {
       method: 'GET',
       url: '/health/live',
       headers: {
-        authorization: 'Bearer secret123',
+        authorization: 'Bearer secret123-viewer-key-0123456789',
         'x-zoho-webhook-signature': 'sig-value-xyz',
         'x-request-id': 'req-abc-1',
       },
@@ -80,7 +80,7 @@ describePostgres('request logging', () => {
         method: 'POST',
         url: '/probe/logging',
         payload: body,
-        headers: { 'content-type': 'application/json', authorization: 'Bearer secret123', 'x-request-id': 'req-abc-1' },
+        headers: { 'content-type': 'application/json', authorization: 'Bearer secret123-viewer-key-0123456789', 'x-request-id': 'req-abc-1' },
       });
     }
 

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../support/create-test-app.js';
 import { describeEachBackend } from '../../support/test-database.js';
 import { parseSamples, promtoolFindings, sampleValue, sampleValueOr, scrape } from './prometheus-text.js';
 
-const VIEWER = 'metrics-spec-viewer-key';
+const VIEWER = 'metrics-spec-viewer-key-0123';
 
 describeEachBackend('GET /metrics', (backend) => {
   let testApp: TestApp;

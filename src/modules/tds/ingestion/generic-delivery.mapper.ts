@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { hasControlCharacters } from '../../../shared/validation/control-characters.js';
 import { EnqueueItemsPipe } from '../commands/enqueue-items/enqueue-items.pipe.js';
 import { OPERATIONS } from '../domain/queue-item.js';
 import { parseVersion } from '../domain/version.js';
@@ -22,14 +23,22 @@ export class GenericDeliveryMapper {
   }
 }
 
-/** What an invalid envelope still says about its record, each field taken only if it is well-formed. */
+/** Text the inbox row may keep as a name or an id: what the envelope's rules allow there. */
+function isCleanText(value: unknown): value is string {
+  return typeof value === 'string' && !hasControlCharacters(value);
+}
+
+/**
+ * What an invalid envelope still says about its record, each field taken only if it is
+ * well-formed (the raw payload keeps the rest for audit).
+ */
 function readablePrimary(body: unknown): Partial<Omit<MappedDelivery, 'items'>> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
   const { entityType, sourceEntityId, operation, version } = body as Record<string, unknown>;
   const parsedVersion = parseVersion(version);
   return {
-    ...(typeof entityType === 'string' ? { entityType } : {}),
-    ...(typeof sourceEntityId === 'string' ? { sourceEntityId } : {}),
+    ...(isCleanText(entityType) ? { entityType } : {}),
+    ...(isCleanText(sourceEntityId) ? { sourceEntityId } : {}),
     ...(OPERATIONS.includes(operation as EntityOperation) ? { operation: operation as EntityOperation } : {}),
     ...(parsedVersion.ok ? { version: parsedVersion.value } : {}),
   };

@@ -1,6 +1,7 @@
 import { IsEmail, ValidateBy, ValidateIf } from 'class-validator';
 import type { ValidationArguments, ValidationOptions } from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
+import { hasControlCharacters } from '../../../shared/validation/control-characters.js';
 import { parseTimestamp } from '../domain/version.js';
 
 /**
@@ -10,16 +11,17 @@ import { parseTimestamp } from '../domain/version.js';
  */
 const MAX_ID_LENGTH = 200;
 
+/** An id becomes a record's key (and a `GET /api/tds/entities/…/:id` path): the same text rule as the envelope's sourceEntityId. */
 function isId(value: unknown): boolean {
   return typeof value === 'string'
-    ? value.length > 0 && value.length <= MAX_ID_LENGTH
+    ? value.length > 0 && value.length <= MAX_ID_LENGTH && !hasControlCharacters(value)
     : Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function idMessage(args?: ValidationArguments): string {
   return args?.value === undefined || args.value === null
     ? '$property is required'
-    : `$property must be a non-empty string (at most ${MAX_ID_LENGTH} characters) or a non-negative integer`;
+    : `$property must be a non-empty string (at most ${MAX_ID_LENGTH} characters, without control characters) or a non-negative integer`;
 }
 
 /** An id of another record (a line item's `item_id`, an invoice's `customer_id`). */

@@ -11,7 +11,7 @@ import type { Db } from '../../../support/queue-fixtures.js';
 
 /** No workers and no job timers in these tests (evaluations are sent through the CommandBus); a configured key keeps boot quiet. */
 export const ALERT_TEST_ENV = {
-  TDS_API_KEYS: 'admin:alerts-test-key',
+  TDS_API_KEYS: 'admin:alerts-test-key-0123456789',
   TDS_WORKERS_ENABLED: 'false',
   TDS_JOBS_ENABLED: 'false',
 };

@@ -4,7 +4,12 @@ import { queryRows } from '../../../../src/shared/database/sql.js';
 import { zohoItem } from '../fixtures/zoho-payloads.js';
 
 /** One key per role, as TDS_API_KEYS takes them. */
-export const KEYS = { viewer: 'v-key', service: 's-key', operator: 'o-key', admin: 'a-key' } as const;
+export const KEYS = {
+  viewer: 'viewer-key-0123456789abcd',
+  service: 'service-key-0123456789abcd',
+  operator: 'operator-key-0123456789abcd',
+  admin: 'admin-key-0123456789abcd',
+} as const;
 
 export const appEnv = {
   TDS_WORKERS_ENABLED: 'false',

@@ -21,7 +21,7 @@ function gate() {
 describePostgres('JobScheduler: claimed ticks, recorded runs, shutdown', () => {
   let database: TestDatabase;
   let testApp: TestApp;
-  const quiet = { TDS_WORKERS_ENABLED: 'false', TDS_OUTBOX_RELAY_ENABLED: 'false', TDS_API_KEYS: 'admin:jobs-admin-key' };
+  const quiet = { TDS_WORKERS_ENABLED: 'false', TDS_OUTBOX_RELAY_ENABLED: 'false', TDS_API_KEYS: 'admin:jobs-admin-key-0123456789' };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -151,7 +151,7 @@ describePostgres('JobScheduler: claimed ticks, recorded runs, shutdown', () => {
 
 describe('JobScheduler on the embedded database (PGlite)', () => {
   it('runs each maintenance job and records its run', async () => {
-    const testApp = await createTestApp({ DATABASE_URL: '', TDS_DATA_DIR: 'memory', TDS_API_KEYS: 'admin:jobs-admin-key' });
+    const testApp = await createTestApp({ DATABASE_URL: '', TDS_DATA_DIR: 'memory', TDS_API_KEYS: 'admin:jobs-admin-key-0123456789' });
     try {
       for (const name of JOB_NAMES) expect(await runJob(testApp.app, name)).toMatchObject({ job: name, outcome: 'succeeded' });
       const view: JobRunsView = await testApp.app.get(QueryBus).execute(new ListJobRunsQuery());

@@ -41,7 +41,7 @@ describePostgres('scheduled jobs across three app processes', () => {
         spawnApp({
           ...EVERY_SECOND,
           DATABASE_URL: database.url,
-          TDS_API_KEYS: 'admin:jobs-admin-key',
+          TDS_API_KEYS: 'admin:jobs-admin-key-0123456789',
           TDS_INSTANCE_ID: instance,
           TDS_JOBS_ENABLED: 'true',
           TDS_POLL_INTERVAL_MS: '200',

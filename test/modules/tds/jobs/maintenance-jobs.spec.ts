@@ -26,7 +26,7 @@ describePostgres('maintenance jobs: retention, retry, metrics roll-up', () => {
     testApp = await createTestApp({
       ...EVERY_SECOND,
       DATABASE_URL: database.url,
-      TDS_API_KEYS: 'admin:jobs-admin-key',
+      TDS_API_KEYS: 'admin:jobs-admin-key-0123456789',
       TDS_POLL_INTERVAL_MS: '50',
       TDS_RETENTION_BATCH_SIZE: '3',
       TDS_DLQ_AUTO_RETRY_BATCH_SIZE: '1',

@@ -64,7 +64,7 @@ function probeReaction(name: string, obeysRules: boolean) {
 class ProbeModule {}
 
 const ENV = {
-  TDS_API_KEYS: 'admin:k',
+  TDS_API_KEYS: 'admin:reactions-admin-key-0123456789',
   TDS_POLL_INTERVAL_MS: '50',
   TDS_OUTBOX_POLL_INTERVAL_MS: '50',
   TDS_REACTION_BACKOFF_BASE_MS: '20',
@@ -134,7 +134,7 @@ describeEachBackend('durable reactions', (backend) => {
     expect(await effects('test.flaky', 'fine-1')).toBe(1);
     expect(await effects('test.steady', 'doomed-1')).toBe(1);
 
-    const res = await testApp.app.inject({ method: 'GET', url: '/api/tds/reaction-failures?exhausted=true', headers: { authorization: 'Bearer k' } });
+    const res = await testApp.app.inject({ method: 'GET', url: '/api/tds/reaction-failures?exhausted=true', headers: { authorization: 'Bearer reactions-admin-key-0123456789' } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual([
       expect.objectContaining({ reaction: 'test.flaky', eventType: 'tds.entity.create', attempts: 4, lastError: 'Error: doomed-1 always fails', exhaustedAt: expect.any(String) }),

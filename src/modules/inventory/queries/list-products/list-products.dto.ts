@@ -1,13 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
 import { ProductDto } from '../product.dto.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
-
-/** PostgreSQL text cannot hold NUL; no control character belongs in a filter anyway. */
-const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 
 /** `true`/`false` as query strings carry them; anything else is left for @IsBoolean to refuse. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -18,7 +16,7 @@ export class ListProductsParamsDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
-  @Matches(NO_CONTROL_CHARACTERS, { message: 'sku must not contain control characters' })
+  @NoControlCharacters()
   sku?: string;
 
   @ApiPropertyOptional({ type: Boolean, description: 'Only active (true) or only inactive and deleted (false) products' })
@@ -31,7 +29,7 @@ export class ListProductsParamsDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(NO_CONTROL_CHARACTERS, { message: 'q must not contain control characters' })
+  @NoControlCharacters()
   @Matches(/[\p{L}\p{N}]/u, { message: 'q must contain a letter or a digit' })
   q?: string;
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
 import { SEARCHABLE_TYPES } from '../../domain/search-document.js';
 import type { SearchableType } from '../../domain/search-document.js';
 
@@ -17,10 +18,8 @@ export class SearchDocumentsRequestDto {
   })
   @IsString()
   @Length(1, MAX_QUERY_CHARS)
-  // Something to search for, and no control characters: PostgreSQL text cannot hold NUL.
-  @Matches(/^[^\p{Cc}\p{Cs}]*[^\p{Cc}\p{Cs}\s][^\p{Cc}\p{Cs}]*$/u, {
-    message: 'q must contain a non-space character and no control characters',
-  })
+  @NoControlCharacters()
+  @Matches(/\S/, { message: 'q must contain a non-space character' })
   q: string;
 
   @ApiPropertyOptional({ enum: SEARCHABLE_TYPES, description: 'Only records of this type' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
 import { ValidateNestedArray } from '../../../../shared/validation/validate-plain.js';
 import { DEFAULT_PRIORITY, OPERATIONS } from '../../domain/queue-item.js';
 import { parseVersion } from '../../domain/version.js';
@@ -38,8 +39,8 @@ export class EnqueueItemDto {
     maxLength: 200,
   })
   @IsString()
-  // No control characters (PostgreSQL text cannot hold NUL) and no unpaired surrogates.
-  @Matches(/^[^\p{Cc}\p{Cs}]{1,200}$/u, { message: 'sourceEntityId must be 1-200 characters, without control characters' })
+  @Length(1, 200, { message: 'sourceEntityId must be 1-200 characters' })
+  @NoControlCharacters()
   sourceEntityId: string;
 
   @ApiProperty({ enum: OPERATIONS })

@@ -1,9 +1,10 @@
-import { Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../../../../shared/auth/auth.decorators.js';
 import type { Principal } from '../../../../shared/auth/principal.js';
 import { actorOf } from '../../../../shared/auth/actor.js';
+import { ParseIdPipe } from '../../../../shared/validation/parse-id.pipe.js';
 import { ReplayDeadLetterCommand } from './replay-dead-letter.command.js';
 import type { ReplayDeadLetterResult } from './replay-dead-letter.command.js';
 
@@ -26,7 +27,8 @@ export class ReplayDeadLetterController {
   @ApiResponse({ status: 202, type: ReplayDeadLetterResponseDto })
   @ApiResponse({ status: 404, description: 'DEAD_LETTER.NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'DEAD_LETTER.ALREADY_REPLAYED or DEAD_LETTER.ALREADY_RESOLVED' })
-  replay(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() principal: Principal): Promise<ReplayDeadLetterResult> {
+  @ApiResponse({ status: 422, description: 'VALIDATION_FAILED: the id is not a positive integer' })
+  replay(@Param('id', ParseIdPipe) id: number, @CurrentPrincipal() principal: Principal): Promise<ReplayDeadLetterResult> {
     return this.commandBus.execute(new ReplayDeadLetterCommand(id, actorOf(principal)));
   }
 }

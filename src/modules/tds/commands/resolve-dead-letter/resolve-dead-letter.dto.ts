@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
 
 export class ResolveDeadLetterDto {
   @ApiProperty({ description: 'Why the dead letter is closed without replay', example: 'duplicate of SKU-42, fixed in Zoho' })
   @IsString()
   @Length(1, 2000)
+  @NoControlCharacters('free-text')
   note!: string;
 }
 

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
 
 export class ListReactionFailuresParams {
   @ApiPropertyOptional({ description: 'Only this reaction, e.g. inventory.catalogue' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional() @IsString() @MaxLength(200) @NoControlCharacters()
   reaction?: string;
 
   @ApiPropertyOptional({ description: 'Only failures that ran out of attempts' })
