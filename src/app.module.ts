@@ -26,6 +26,7 @@ import { HealthModule } from './shared/health/health.module.js';
 import { MetricsModule } from './shared/metrics/metrics.module.js';
 import { ReactionsModule } from './shared/reactions/reactions.module.js';
 import { AppValidationPipe } from './shared/http/app-validation.pipe.js';
+import { HttpModule } from './shared/http/http.module.js';
 
 /** Every configuration namespace; each validates its variables when loaded. */
 export const CONFIG_NAMESPACES = [
@@ -49,6 +50,7 @@ export const CONFIG_NAMESPACES = [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: CONFIG_NAMESPACES }),
     CqrsModule.forRoot(),
     DatabaseModule,
+    HttpModule,
     AppCacheModule,
     MetricsModule,
     ReactionsModule,

@@ -23,6 +23,7 @@ import { JOB_PROVIDERS } from './jobs/job.providers.js';
 import { ALERT_PROVIDERS } from './alerts/alert.providers.js';
 import { DeliveryMapper } from './ingestion/delivery.mapper.js';
 import { GenericDeliveryMapper } from './ingestion/generic-delivery.mapper.js';
+import { WebhookAuthenticator } from './ingestion/webhook-authenticator.js';
 import { WEBHOOK_CLOCK } from './ingestion/webhook-clock.js';
 import { WebhookRateLimiter } from './ingestion/webhook-rate.limiter.js';
 import { WebhookSignatureVerifier } from './ingestion/webhook-signature.verifier.js';
@@ -86,6 +87,7 @@ import { ReplayDeadLettersHandler } from './commands/replay-dead-letters/replay-
     WebhookSourceRegistry,
     WebhookSignatureVerifier,
     WebhookRateLimiter,
+    WebhookAuthenticator,
     EnqueueItemsPipe,
     ZohoDeliveryMapper,
     GenericDeliveryMapper,

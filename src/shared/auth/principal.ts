@@ -8,7 +8,7 @@ export interface Principal {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by ApiKeyGuard on every non-public route; absent on public ones. */
+    /** Set on every non-public route (createApp's onRequest hook or ApiKeyGuard); absent on public ones. */
     principal?: Principal;
   }
 }

@@ -13,6 +13,9 @@ const HEX_DIGEST = /^[0-9a-f]{64}$/i;
 const BASE64_DIGEST = /^[A-Za-z0-9+/_-]{43}=?$/;
 const UNIX_SECONDS = /^\d{1,12}$/;
 
+/** What a signature covers: checked on the raw bytes, before the body is parsed. */
+export type SignedRequest = Pick<IncomingDelivery, 'source' | 'rawBody' | 'headers' | 'query'>;
+
 /** The digest a signature header carries, hex or base64, with or without a `sha256=` prefix. */
 function decodeSignature(header: string): Buffer | undefined {
   const text = header.replace(/^sha256=/i, '');
@@ -31,7 +34,7 @@ function decodeSignature(header: string): Buffer | undefined {
  *   repeated parameter contributes each of its values in order.
  * With a timestamp header, the timestamp and a dot come first: `<timestamp>.<content>`.
  */
-function signedChunks(delivery: IncomingDelivery, timestamp: string | undefined): (string | Buffer)[] {
+function signedChunks(delivery: SignedRequest, timestamp: string | undefined): (string | Buffer)[] {
   const chunks: (string | Buffer)[] = timestamp === undefined ? [] : [`${timestamp}.`];
   if (delivery.source.signedContent === 'query+body') {
     for (const name of Object.keys(delivery.query).sort()) {
@@ -72,7 +75,7 @@ export class WebhookSignatureVerifier {
   }
 
   /** Throws WebhookUnauthorizedError (401) unless the delivery carries a valid, fresh signature. */
-  verify(delivery: IncomingDelivery): void {
+  verify(delivery: SignedRequest): void {
     const { source } = delivery;
     if (source.secrets.length === 0) {
       throw new WebhookUnauthorizedError(
@@ -97,7 +100,7 @@ export class WebhookSignatureVerifier {
   }
 
   /** The timestamp header's value when the source has one: required, Unix seconds, within the tolerance. */
-  private freshTimestamp({ source, headers }: IncomingDelivery): string | undefined {
+  private freshTimestamp({ source, headers }: SignedRequest): string | undefined {
     if (source.timestampHeader === undefined) return undefined;
     const timestamp = headerValue(headers, source.timestampHeader)?.trim();
     if (!timestamp) {

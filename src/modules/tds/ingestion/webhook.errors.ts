@@ -1,4 +1,4 @@
-import { DomainError, UnauthorizedError } from '../../../shared/errors/domain-error.js';
+import { DomainError, NotFoundError, UnauthorizedError } from '../../../shared/errors/domain-error.js';
 import type { WebhookSource } from './webhook-delivery.js';
 
 /** Why a delivery was refused as unauthenticated (401; nothing is stored). */
@@ -23,5 +23,20 @@ export class WebhookRateLimitedError extends DomainError {
     super('WEBHOOK.RATE_LIMITED', 429, `Too many deliveries to source "${sourceName}"; retry after ${retryAfterS} s`, {
       headers: { 'Retry-After': String(retryAfterS) },
     });
+  }
+}
+
+/** Too many failed authentications from one client address (429 in place of the 401). */
+export class WebhookAuthFloodError extends DomainError {
+  constructor(retryAfterS: number) {
+    super('WEBHOOK.TOO_MANY_FAILURES', 429, `Too many deliveries from this address failed authentication; retry after ${retryAfterS} s`, {
+      headers: { 'Retry-After': String(retryAfterS) },
+    });
+  }
+}
+
+export class UnknownWebhookSourceError extends NotFoundError {
+  constructor() {
+    super('WEBHOOK.UNKNOWN_SOURCE', 'No webhook source by this name is configured (TDS_SOURCES)');
   }
 }

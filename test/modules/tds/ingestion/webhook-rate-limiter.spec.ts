@@ -10,8 +10,8 @@ describe('WebhookRateLimiter', () => {
 
   beforeEach(() => {
     now = NOW_MS;
-    const sources = new WebhookSourceRegistry(configService({ sources: [zohoSource({ rateLimit: 5 }), genericSource({ rateLimit: 1000 })] }));
-    limiter = new WebhookRateLimiter(sources, () => now);
+    const config = configService({ sources: [zohoSource({ rateLimit: 5 }), genericSource({ rateLimit: 1000 })], failedAuthRateLimit: 3 });
+    limiter = new WebhookRateLimiter(new WebhookSourceRegistry(config), () => now, config);
   });
 
   const takeAll = (name: string, n: number) => {
@@ -48,5 +48,26 @@ describe('WebhookRateLimiter', () => {
     takeAll('zoho', 5);
     now -= 60_000;
     expect(() => limiter.take('zoho')).toThrow(DomainError);
+  });
+
+  it('counts failed authentications per client address in their own buckets, apart from the sources', () => {
+    for (let i = 0; i < 3; i++) limiter.failedAuthentication('10.0.0.1');
+    expect(thrown(() => limiter.failedAuthentication('10.0.0.1'))).toMatchObject({
+      code: 'WEBHOOK.TOO_MANY_FAILURES',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+    });
+    // Another address has its own budget, and no source lost a token.
+    expect(() => limiter.failedAuthentication('10.0.0.2')).not.toThrow();
+    expect(() => takeAll('zoho', 5)).not.toThrow();
+    now += 1000;
+    expect(() => limiter.failedAuthentication('10.0.0.1')).not.toThrow();
+  });
+
+  it('remembers a bounded number of addresses, forgetting the oldest first', () => {
+    for (let i = 0; i < 3; i++) limiter.failedAuthentication('first');
+    for (let n = 0; n < 10_000; n++) limiter.failedAuthentication(`addr-${n}`);
+    // Evicted: it starts again with a full bucket.
+    expect(() => limiter.failedAuthentication('first')).not.toThrow();
   });
 });

@@ -44,6 +44,8 @@ export interface DeliverOptions {
   headers?: Record<string, string>;
   /** Send `body` as is (a string or bytes) instead of JSON-encoding it. */
   raw?: boolean;
+  /** The client's address, as the server sees it (default 127.0.0.1). */
+  remoteAddress?: string;
 }
 
 /** POSTs a delivery to /api/tds/webhooks/:source, signed with the source's secret unless told otherwise. */
@@ -60,6 +62,7 @@ export function deliver(app: NestFastifyApplication, source: string, body: unkno
     url: `/api/tds/webhooks/${source}${options.query ? `?${options.query}` : ''}`,
     headers: { 'content-type': 'application/json', ...signatureHeaders, ...options.headers },
     payload,
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
   });
 }
 
