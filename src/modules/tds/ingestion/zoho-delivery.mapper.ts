@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { IngestConfig } from '../../../shared/config/ingest.config.js';
 import type { FieldError } from '../../../shared/errors/domain-error.js';
 import { parseVersion } from '../domain/version.js';
 import type { EntityOperation } from '../events/tds-entity-synced.event.js';
@@ -32,6 +34,12 @@ const BODY_EVENT_FIELDS = ['event_type', 'event'];
 /** The item fields each of its stock levels repeats, so a level reads on its own. */
 const ITEM_FIELDS_ON_STOCK_LEVELS = ['sku', 'name', 'last_modified_time'];
 
+/** Zoho sends "" for a timestamp nobody set; price books have none at all. */
+function hasNoTimestamp(record: Record<string, unknown>): boolean {
+  const raw = record.last_modified_time;
+  return raw === undefined || raw === null || raw === '';
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -54,14 +62,19 @@ function eventOperation(path: string, value: unknown, module: string): EntityOpe
  * verbatim as the payload; its id field is the source id; `last_modified_time` the version
  * (the receipt time when absent, as for price books); the operation comes from the `event`
  * query parameter configured on the webhook URL or an event field in the body (default update).
- * An item's `warehouses[]` also become stock levels.
+ * An item's `warehouses[]` also become stock levels, at most TDS_INGEST_MAX_STOCK_LEVELS_PER_ITEM.
  */
 @Injectable()
 export class ZohoDeliveryMapper {
   private readonly stockLevel: EntityProcessor;
+  private readonly maxStockLevelsPerItem: number;
 
-  constructor(private readonly processors: EntityProcessorRegistry) {
+  constructor(
+    private readonly processors: EntityProcessorRegistry,
+    config: ConfigService,
+  ) {
     this.stockLevel = processors.get('stock_level');
+    this.maxStockLevelsPerItem = config.getOrThrow<IngestConfig>('ingest').maxStockLevelsPerItem;
   }
 
   map(delivery: IncomingDelivery): MappingResult {
@@ -85,9 +98,17 @@ export class ZohoDeliveryMapper {
       return { ok: false, errors: [{ path: module, message: `${module} must be a JSON object` }], primary: { entityType, operation } };
     }
     const processor = this.processors.get(entityType);
-    const errors = processor.validate(record, operation).map((error) => under(module, error));
+    const tooManyLevels = module === 'item' ? this.tooManyStockLevels(record) : undefined;
+    // An item's `warehouses[]` entries are validated once, by the stock level rules (a stricter
+    // superset of the item's rules for them), not by the item's rules too: at the cap that halves
+    // the work. Over the cap they are not read at all: refusing a 20,000-entry item must cost no
+    // more than accepting one at the cap. The rest of the item is still checked, so a refusal
+    // lists every other problem too.
+    const validated = module === 'item' && Array.isArray(record.warehouses) ? { ...record, warehouses: [] } : record;
+    const errors = processor.validate(validated, operation).map((error) => under(module, error));
+    if (tooManyLevels) errors.push(tooManyLevels);
     const version = this.version(record, module, delivery.receivedAt, errors);
-    const levels = module === 'item' ? this.stockLevelPayloads(record, operation, errors) : [];
+    const levels = module === 'item' && !tooManyLevels ? this.stockLevelPayloads(record, operation, errors) : [];
     // An id its rules refuse (empty, an object) is not worth reporting as the record's id.
     const idPath = `${module}.${processor.idField}`;
     const sourceEntityId = errors.some((error) => error.path === idPath) ? undefined : processor.sourceEntityIdOf(record);
@@ -104,7 +125,8 @@ export class ZohoDeliveryMapper {
         payload,
       })),
     ];
-    return { ok: true, delivery: { entityType, sourceEntityId, operation, version, items } };
+    const versionFromReceipt = hasNoTimestamp(record);
+    return { ok: true, delivery: { entityType, sourceEntityId, operation, version, versionFromReceipt, items } };
   }
 
   /**
@@ -141,8 +163,8 @@ export class ZohoDeliveryMapper {
 
   /** `last_modified_time` as epoch ms; the receipt time for a record without one (Zoho sends "" for none). */
   private version(record: Record<string, unknown>, module: string, receivedAt: number, errors: FieldError[]): number | undefined {
+    if (hasNoTimestamp(record)) return receivedAt;
     const raw = record.last_modified_time;
-    if (raw === undefined || raw === null || raw === '') return receivedAt;
     const parsed = parseVersion(raw);
     if (parsed.ok) return parsed.value;
     const path = `${module}.last_modified_time`;
@@ -153,11 +175,24 @@ export class ZohoDeliveryMapper {
     return undefined;
   }
 
+  /** Why the item's `warehouses[]` cannot become stock levels: more entries than the cap. */
+  private tooManyStockLevels(item: Record<string, unknown>): FieldError | undefined {
+    const { warehouses } = item;
+    if (!Array.isArray(warehouses) || warehouses.length <= this.maxStockLevelsPerItem) return undefined;
+    return {
+      path: 'item.warehouses',
+      message:
+        `item.warehouses has ${warehouses.length} entries; an item may yield at most ${this.maxStockLevelsPerItem} stock levels ` +
+        '(TDS_INGEST_MAX_STOCK_LEVELS_PER_ITEM)',
+    };
+  }
+
   /**
    * One stock level payload per entry of the item's `warehouses[]`: the entry's figures with the
    * item's id (source id `<item_id>:<warehouse_id>`), validated for the item's operation (a
-   * deleted item deletes the levels it lists). Problems are reported where they are in the
-   * body; those of the fields taken from the item are the item's own, reported already.
+   * deleted item deletes the levels it lists). This is the only validation of the entries.
+   * Problems are reported where they are in the body; those of the fields taken from the item
+   * are the item's own, reported already.
    */
   private stockLevelPayloads(item: Record<string, unknown>, operation: EntityOperation, errors: FieldError[]): Record<string, unknown>[] {
     const { warehouses } = item;
@@ -166,15 +201,15 @@ export class ZohoDeliveryMapper {
     for (const field of ITEM_FIELDS_ON_STOCK_LEVELS) if (item[field] !== undefined) fromItem[field] = item[field];
     const payloads: Record<string, unknown>[] = [];
     warehouses.forEach((warehouse: unknown, index) => {
-      // A malformed entry is reported by the item's own validation.
-      if (!isRecord(warehouse)) return;
+      const path = `item.warehouses[${index}]`;
+      if (!isRecord(warehouse)) {
+        errors.push({ path, message: `${path} must be a JSON object` });
+        return;
+      }
       const payload = { ...fromItem, ...warehouse, item_id: item.item_id };
       for (const error of this.stockLevel.validate(payload, operation)) {
         const isItemField = error.path === 'item_id' || (Object.hasOwn(fromItem, error.path) && !Object.hasOwn(warehouse, error.path));
-        const placed = under(`item.warehouses[${index}]`, error);
-        // The item's rules check each entry's warehouse_id too: one report is enough.
-        const known = errors.some((e) => e.path === placed.path && e.message === placed.message);
-        if (!isItemField && !known) errors.push(placed);
+        if (!isItemField) errors.push(under(path, error));
       }
       payloads.push(payload);
     });

@@ -2,7 +2,14 @@ import { getMetadataStorage } from 'class-validator';
 import type { EntityOperation } from '../events/tds-entity-synced.event.js';
 import { flattenValidationErrors } from '../../../shared/errors/flatten-validation-errors.js';
 import { validatePlain } from '../../../shared/validation/validate-plain.js';
+import type { ValidatePlainOptions } from '../../../shared/validation/validate-plain.js';
 import type { EntityProcessor, PayloadFieldError } from './entity-processor.js';
+
+/** Bounds on the work one payload's validation may cost, from the configuration (TDS_INGEST_MAX_ARRAY_ENTRIES). */
+export interface PayloadLimits {
+  /** The entries an array of a payload (invoice lines, price book items, …) may hold. */
+  readonly maxArrayEntries: number;
+}
 
 /**
  * A processor whose payload rules are a class-validator DTO. Key fields carry `always` rules
@@ -10,13 +17,18 @@ import type { EntityProcessor, PayloadFieldError } from './entity-processor.js';
  * Payloads are never whitelisted: extra fields are the source's data and are kept.
  */
 export abstract class ClassValidatedProcessor implements EntityProcessor {
-  private static readonly KEYS_ONLY = { groups: ['tds:keys-only'] };
-
   abstract readonly entityType: string;
   abstract readonly keyFields: readonly string[];
   readonly fields: readonly string[];
+  private readonly options: ValidatePlainOptions;
+  private readonly keysOnly: ValidatePlainOptions;
 
-  protected constructor(private readonly dto: new () => object) {
+  protected constructor(
+    private readonly dto: new () => object,
+    { maxArrayEntries }: PayloadLimits,
+  ) {
+    this.options = { maxArrayEntries };
+    this.keysOnly = { maxArrayEntries, groups: ['tds:keys-only'] };
     const properties = getMetadataStorage()
       .getTargetValidationMetadatas(dto, '', true, false)
       .map((metadata) => metadata.propertyName);
@@ -28,7 +40,7 @@ export abstract class ClassValidatedProcessor implements EntityProcessor {
   }
 
   validate(payload: Record<string, unknown>, operation: EntityOperation, sourceEntityId?: string): PayloadFieldError[] {
-    const options = operation === 'delete' ? ClassValidatedProcessor.KEYS_ONLY : {};
+    const options = operation === 'delete' ? this.keysOnly : this.options;
     const errors = flattenValidationErrors(validatePlain(this.dto, payload, options).errors);
     if (errors.length > 0 || sourceEntityId === undefined) return errors;
     const actual = this.sourceEntityIdOf(payload);

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsNumber, IsOptional, IsString } from 'class-validator';
 import { ClassValidatedProcessor } from './class-validated-processor.js';
+import type { PayloadLimits } from './class-validated-processor.js';
 import { IsKey, IsNonEmptyString, IsOptionalEmail, IsOptionalId, IsTimestamp } from './payload-rules.js';
 
 /** A Zoho contact (GET /books/v3/contacts/{contact_id}); vendors are contacts too. */
@@ -25,7 +26,7 @@ export class CustomerProcessor extends ClassValidatedProcessor {
   readonly entityType = 'customer';
   readonly keyFields = ['contact_id'];
 
-  constructor() {
-    super(CustomerPayload);
+  constructor(limits: PayloadLimits) {
+    super(CustomerPayload, limits);
   }
 }

@@ -1,6 +1,7 @@
 import { IsIn, IsNumber, IsOptional, IsString } from 'class-validator';
 import { ValidateNestedArray } from '../../../shared/validation/validate-plain.js';
 import { ClassValidatedProcessor } from './class-validated-processor.js';
+import type { PayloadLimits } from './class-validated-processor.js';
 import { IsDateOnly, IsId, IsKey, IsNonEmptyString, IsOptionalId, IsTimestamp } from './payload-rules.js';
 
 /** One item's change in an adjustment; Zoho names the warehouse `warehouse_id` (or `location_id` with locations). */
@@ -41,7 +42,7 @@ export class InventoryAdjustmentProcessor extends ClassValidatedProcessor {
   readonly entityType = 'inventory_adjustment';
   readonly keyFields = ['inventory_adjustment_id'];
 
-  constructor() {
-    super(InventoryAdjustmentPayload);
+  constructor(limits: PayloadLimits) {
+    super(InventoryAdjustmentPayload, limits);
   }
 }

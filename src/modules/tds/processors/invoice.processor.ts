@@ -1,5 +1,6 @@
 import { IsNumber, IsOptional } from 'class-validator';
 import { ClassValidatedProcessor } from './class-validated-processor.js';
+import type { PayloadLimits } from './class-validated-processor.js';
 import { IsDateOnly, IsKey, IsNonEmptyString } from './payload-rules.js';
 import { SalesDocumentPayload } from './sales-document.payload.js';
 
@@ -15,7 +16,7 @@ export class InvoiceProcessor extends ClassValidatedProcessor {
   readonly entityType = 'invoice';
   readonly keyFields = ['invoice_id'];
 
-  constructor() {
-    super(InvoicePayload);
+  constructor(limits: PayloadLimits) {
+    super(InvoicePayload, limits);
   }
 }

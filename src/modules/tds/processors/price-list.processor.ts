@@ -1,6 +1,7 @@
 import { IsBoolean, IsIn, IsNumber, IsOptional, IsString } from 'class-validator';
 import { ValidateNestedArray } from '../../../shared/validation/validate-plain.js';
 import { ClassValidatedProcessor } from './class-validated-processor.js';
+import type { PayloadLimits } from './class-validated-processor.js';
 import { IsId, IsKey, IsNonEmptyString, IsOptionalId } from './payload-rules.js';
 
 /** An item's rate in a per-item price book. */
@@ -31,7 +32,7 @@ export class PriceListProcessor extends ClassValidatedProcessor {
   readonly entityType = 'price_list';
   readonly keyFields = ['pricebook_id'];
 
-  constructor() {
-    super(PriceListPayload);
+  constructor(limits: PayloadLimits) {
+    super(PriceListPayload, limits);
   }
 }

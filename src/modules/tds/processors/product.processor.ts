@@ -1,6 +1,7 @@
 import { IsIn, IsNumber, IsOptional, IsString } from 'class-validator';
 import { ValidateNestedArray } from '../../../shared/validation/validate-plain.js';
 import { ClassValidatedProcessor } from './class-validated-processor.js';
+import type { PayloadLimits } from './class-validated-processor.js';
 import { IsId, IsKey, IsNonEmptyString, IsTimestamp } from './payload-rules.js';
 
 /** One warehouse's figures on a Zoho item (`warehouses[]`); ingestion turns them into stock levels. */
@@ -36,7 +37,7 @@ export class ProductProcessor extends ClassValidatedProcessor {
   readonly entityType = 'product';
   readonly keyFields = ['item_id'];
 
-  constructor() {
-    super(ProductPayload);
+  constructor(limits: PayloadLimits) {
+    super(ProductPayload, limits);
   }
 }

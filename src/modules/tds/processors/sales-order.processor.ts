@@ -1,5 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { ClassValidatedProcessor } from './class-validated-processor.js';
+import type { PayloadLimits } from './class-validated-processor.js';
 import { IsDateOnly, IsKey, IsNonEmptyString } from './payload-rules.js';
 import { SalesDocumentPayload } from './sales-document.payload.js';
 
@@ -14,7 +15,7 @@ export class SalesOrderProcessor extends ClassValidatedProcessor {
   readonly entityType = 'sales_order';
   readonly keyFields = ['salesorder_id'];
 
-  constructor() {
-    super(SalesOrderPayload);
+  constructor(limits: PayloadLimits) {
+    super(SalesOrderPayload, limits);
   }
 }

@@ -1,5 +1,6 @@
 import { IsBoolean, IsNumber, IsOptional, IsString } from 'class-validator';
 import { ClassValidatedProcessor } from './class-validated-processor.js';
+import type { PayloadLimits } from './class-validated-processor.js';
 import { IsKey, IsTimestamp } from './payload-rules.js';
 
 /**
@@ -26,7 +27,7 @@ export class StockLevelProcessor extends ClassValidatedProcessor {
   readonly entityType = 'stock_level';
   readonly keyFields = ['item_id', 'warehouse_id'];
 
-  constructor() {
-    super(StockLevelPayload);
+  constructor(limits: PayloadLimits) {
+    super(StockLevelPayload, limits);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import { queryRows } from '../../../shared/database/sql.js';
+import { forEachInSlices } from '../../../shared/runtime/event-loop-slices.js';
 import { DEFAULT_PRIORITY } from '../domain/queue-item.js';
 import type { EntityOperation } from '../events/tds-entity-synced.event.js';
 import { RetryPolicy } from '../workers/retry-policy.js';
@@ -45,7 +46,11 @@ export class QueueItemInserter {
   /** Returns the queue item ids in input order. */
   async insert(tx: QueryRunner, items: readonly NewQueueItem[]): Promise<number[]> {
     if (items.length === 0) return [];
-    const inserted = await queryRows<{ id: number }>(tx, INSERT_QUEUE_ITEMS_SQL, [JSON.stringify(items.map((item) => this.row(item)))]);
+    // JSON.stringify of the whole list, a row at a time with the event loop let go between
+    // slices: a bulk run's 10 MiB of payloads took ~35 ms at once.
+    const rows: string[] = [];
+    await forEachInSlices(items, (item) => rows.push(JSON.stringify(this.row(item))));
+    const inserted = await queryRows<{ id: number }>(tx, INSERT_QUEUE_ITEMS_SQL, [`[${rows.join(',')}]`]);
     await queryRows(tx, NOTIFY_QUEUE_SQL);
     return inserted.map((row) => row.id);
   }

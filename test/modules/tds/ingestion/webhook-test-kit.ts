@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ConfigService } from '@nestjs/config';
+import { ingestConfig } from '../../../../src/shared/config/ingest.config.js';
 import type { WebhooksConfig } from '../../../../src/shared/config/webhooks.config.js';
 import { EnqueueItemsPipe } from '../../../../src/modules/tds/commands/enqueue-items/enqueue-items.pipe.js';
 import { DeliveryMapper } from '../../../../src/modules/tds/ingestion/delivery.mapper.js';
@@ -41,12 +42,13 @@ export function hmac(secret: string, content: string | Buffer, encoding: 'hex' |
 }
 
 export function configService(config: Partial<WebhooksConfig> = {}): ConfigService {
-  return new ConfigService({ webhooks: { sources: [zohoSource(), genericSource()], timestampToleranceS: 300, ...config } });
+  return new ConfigService({ webhooks: { sources: [zohoSource(), genericSource()], timestampToleranceS: 300, failedAuthRateLimit: 10, replayWindowS: 86400, ...config } });
 }
 
 export function deliveryMapper(): DeliveryMapper {
   const registry = new EntityProcessorRegistry();
-  return new DeliveryMapper(new ZohoDeliveryMapper(registry), new GenericDeliveryMapper(new EnqueueItemsPipe(registry)));
+  const config = new ConfigService({ ingest: ingestConfig() });
+  return new DeliveryMapper(new ZohoDeliveryMapper(registry, config), new GenericDeliveryMapper(new EnqueueItemsPipe(registry)));
 }
 
 /** The error a function throws (fails the test when it throws none). */

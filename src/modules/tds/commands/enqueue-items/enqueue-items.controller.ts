@@ -8,6 +8,8 @@ import type { Principal } from '../../../../shared/auth/principal.js';
 import { ValidationFailedError } from '../../../../shared/errors/domain-error.js';
 import { BulkBodyLimit } from '../../../../shared/http/bulk-body-limit.decorator.js';
 import { canonicalJson } from '../../../../shared/json/canonical-json.js';
+import { forEachInSlices } from '../../../../shared/runtime/event-loop-slices.js';
+import { hasControlCharacters } from '../../../../shared/validation/control-characters.js';
 import { EnqueueItemsCommand } from './enqueue-items.command.js';
 import type { IdempotencyClaim } from './enqueue-items.command.js';
 import { EnqueueItemsRequestDto, EnqueueItemsResponseDto, MAX_ITEMS } from './enqueue-items.dto.js';
@@ -18,18 +20,32 @@ const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
 /**
+ * The sha256 of canonicalJson(request), fed an item at a time with the event loop let go between
+ * slices: the text of 10 MiB of items took ~150 ms at once. The same text as canonicalJson's, whose
+ * array holds each item's own canonical JSON, and whose keys are the request's two, in sorted order.
+ */
+async function requestHash({ items, source }: EnqueueRequest): Promise<string> {
+  const hash = createHash('sha256').update('{"items":[');
+  await forEachInSlices(items, (item, index) => hash.update(index === 0 ? canonicalJson(item) : `,${canonicalJson(item)}`));
+  return hash.update(`],"source":${canonicalJson(source)}}`).digest('hex');
+}
+
+/**
  * The key is per caller (API key). The hash covers the request as validated, defaults applied
  * and keys sorted, so a retry that reorders JSON keys or spells out a default is the same request.
  */
-function idempotencyClaim(key: string | undefined, principal: Principal, request: EnqueueRequest): IdempotencyClaim | undefined {
+async function idempotencyClaim(key: string | undefined, principal: Principal, request: EnqueueRequest): Promise<IdempotencyClaim | undefined> {
   if (key === undefined) return undefined;
-  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+  // A client's bytes 0x80-0x9F arrive as C1 control characters (header values are read as latin1).
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || hasControlCharacters(key)) {
     throw new ValidationFailedError([
-      { path: 'headers.idempotency-key', message: `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters` },
+      {
+        path: 'headers.idempotency-key',
+        message: `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters, without control characters`,
+      },
     ]);
   }
-  const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
-  return { apiKeyId: principal.keyId, key, requestHash };
+  return { apiKeyId: principal.keyId, key, requestHash: await requestHash(request) };
 }
 
 @ApiTags('queue')
@@ -52,7 +68,7 @@ export class EnqueueItemsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: `1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters, kept 24 h per API key: a retry with the same key and body gets the first response and enqueues nothing`,
+    description: `1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters without control characters, kept 24 h per API key: a retry with the same key and body gets the first response and enqueues nothing`,
   })
   @ApiResponse({ status: 202, type: EnqueueItemsResponseDto, description: 'Queued (or, with a reused Idempotency-Key, queued before: header Idempotent-Replayed: true)' })
   @ApiResponse({ status: 400, description: 'MALFORMED_JSON' })
@@ -69,7 +85,7 @@ export class EnqueueItemsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EnqueueItemsResponseDto> {
-    const claim = idempotencyClaim(idempotencyKey, principal, request);
+    const claim = await idempotencyClaim(idempotencyKey, principal, request);
     const { response, replayed } = await this.commandBus.execute(new EnqueueItemsCommand(request.source, request.items, claim));
     if (replayed) void reply.header('Idempotent-Replayed', 'true');
     return response;
