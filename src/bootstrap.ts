@@ -9,7 +9,14 @@ import { AppModule, CONFIG_NAMESPACES } from './app.module.js';
 import { appConfig, type AppConfig } from './shared/config/app.config.js';
 import { DomainError } from './shared/errors/domain-error.js';
 import { codeForStatus, errorBody } from './shared/errors/error-response.js';
+import { ApiKeyService } from './shared/auth/api-key.service.js';
+import { authorize } from './shared/auth/api-key.guard.js';
+import { ROUTE_ACCESS, type RouteAccess } from './shared/auth/auth.decorators.js';
+import { BodyGates } from './shared/http/body-gates.js';
 import { BULK_BODY_LIMIT } from './shared/http/bulk-body-limit.decorator.js';
+import { routeConfigEntry } from './shared/http/route-config.js';
+import { serverTimeouts } from './shared/http/server-timeouts.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './shared/json/json-depth.js';
 import { createLogger } from './shared/logging/create-logger.js';
 import { PinoLoggerService } from './shared/logging/pino-logger.service.js';
 import { genReqId, REQUEST_ID_HEADER } from './shared/logging/request-id.js';
@@ -39,6 +46,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     loggerInstance: logger,
     genReqId,
     bodyLimit: config.bodyLimitBytes,
+    ...serverTimeouts(config),
     // Fastify answers a few malformed requests (undecodable URLs) before any handler or hook.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
@@ -67,8 +75,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
 async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
 
+  const apiKeys = app.get(ApiKeyService);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    // The cheapest refusal first: a caller without the route's key is answered before a byte
+    // of its body is read (ApiKeyGuard decides again after parsing, for every route).
+    const access = routeConfigEntry<RouteAccess>(request, ROUTE_ACCESS);
+    try {
+      if (access && !access.public) request.principal = authorize(apiKeys, request.headers.authorization, access.minRole);
+    } catch (error) {
+      return done(error as Error);
+    }
     done();
   });
   fastify.addHook('onRoute', (route) => {
@@ -81,10 +98,21 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   // syntax error keeps its machine code; Nest would turn Fastify's into a plain 400.
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const gates = app.get(BodyGates);
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
+    const raw = body as unknown as Buffer;
+    try {
+      // Before parsing: a route's gate (a webhook's signature over the raw bytes) and the depth limit.
+      gates.check(request as FastifyRequest, raw);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
     // Action routes take no body; clients often still send the JSON content type with nothing.
-    if ((body as unknown as string).length === 0) return done(null, undefined);
-    parseJson(request as FastifyRequest, body as unknown as string, (error, value) => {
+    if (raw.length === 0) return done(null, undefined);
+    if (exceedsJsonDepth(raw)) {
+      return done(new DomainError('JSON_TOO_DEEP', 400, `The request body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    }
+    parseJson(request as FastifyRequest, raw as unknown as string, (error, value) => {
       if (error) done(new DomainError('MALFORMED_JSON', 400, 'The request body is not valid JSON'), undefined);
       else done(null, value);
     });

@@ -54,12 +54,17 @@ export function createDataSourceOptions(config: DatabaseConfig): DataSourceOptio
       url: config.url,
       poolSize: config.poolSize,
       applicationName: config.applicationName,
+      // pg-pool's connectionTimeoutMillis: opening a connection and waiting for a pooled one.
+      connectTimeoutMS: config.connectTimeoutMs,
       extra: {
         types: pgTypes,
-        ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
+        // Session settings sent when each connection opens; pg leaves out a 0 (the server's own applies).
+        statement_timeout: config.statementTimeoutMs,
+        idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs,
       },
     };
   }
+  // PGlite takes none of the timeouts: see DatabaseConfig.
   const pool: PglitePoolOptions = { dataDir: config.pgliteDataDir };
   return { ...common, driver: { Pool: PglitePool }, poolSize: 1, extra: pool };
 }

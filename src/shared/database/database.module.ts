@@ -55,8 +55,15 @@ import { runPendingMigrations } from './migration-runner.js';
 })
 export class DatabaseModule {}
 
+/**
+ * pg's own errors for a connection lost while it opens (a server restarting, a proxy with no
+ * backend yet) or not opened within DATABASE_CONNECT_TIMEOUT_MS: they carry no code.
+ */
+const CONNECTION_LOST = /^Connection terminated (unexpectedly|due to connection timeout)$/;
+
 /** A server still starting or unreachable is worth waiting for; a failing migration is not. */
-function isConnectionFailure(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && (/^E[A-Z]+$/.test(code) || code.startsWith('08') || code === '57P03');
+export function isConnectionFailure(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return /^E[A-Z]+$/.test(code) || code.startsWith('08') || code === '57P03';
+  return typeof message === 'string' && CONNECTION_LOST.test(message);
 }

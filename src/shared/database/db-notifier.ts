@@ -204,6 +204,10 @@ class PgListener implements ListenBackend {
       connectionString: this.options.url,
       application_name: `${this.options.applicationName ?? 'tds'}/listener`,
       keepAlive: true,
+      // DATABASE_CONNECT_TIMEOUT_MS bounds opening it and its own statements (LISTEN, UNLISTEN,
+      // all instant), so neither a reconnect nor a shutdown can hang on a server that stopped answering.
+      connectionTimeoutMillis: this.options.connectTimeoutMS,
+      query_timeout: this.options.connectTimeoutMS,
     });
     client.on('notification', (msg) => this.dispatch(msg.channel, msg.payload ?? ''));
     // Without an 'error' listener a dropped connection would crash the process.

@@ -19,9 +19,11 @@ export async function runPendingMigrations(
 ): Promise<Migration[]> {
   const runner = dataSource.createQueryRunner();
   try {
-    // Waiting for the lock and the migrations themselves must not hit a statement timeout;
-    // RESET restores the connection's configured value before it returns to the pool.
+    // Waiting for the lock and the migrations themselves (a CREATE INDEX on a big table, a
+    // backfill computing between its statements) must not hit the connection's timeouts;
+    // RESET restores its configured values before it returns to the pool.
     await runner.query('SET statement_timeout = 0');
+    await runner.query('SET idle_in_transaction_session_timeout = 0');
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       const executor = new MigrationExecutor(dataSource, runner);
@@ -38,6 +40,7 @@ export async function runPendingMigrations(
     }
   } finally {
     await runner.query('RESET statement_timeout').catch(() => undefined);
+    await runner.query('RESET idle_in_transaction_session_timeout').catch(() => undefined);
     await runner.release();
   }
 }

@@ -61,14 +61,43 @@ function clientStatusOf(exception: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
+/**
+ * SQLSTATEs of a database that is slow, busy or going away rather than of a bad request or a bug:
+ * a statement cancelled by DATABASE_STATEMENT_TIMEOUT_MS (57014), a lock or serialization conflict
+ * (55P03, 40001, 40P01), too many connections (53300), a server shutting down (57P01-57P03),
+ * a connection lost (class 08). The same request may well succeed a moment later.
+ */
+const TRANSIENT_SQLSTATE = /^(57014|55P03|40001|40P01|53300|57P0[123]|08...)$/;
+/** pg-pool's words when no pooled connection came within DATABASE_CONNECT_TIMEOUT_MS; they carry no code. */
+const POOL_TIMEOUT = /^timeout exceeded when trying to connect$/;
+
+const DATABASE_BUSY: ErrorBody = {
+  statusCode: 503,
+  error: 'DATABASE.UNAVAILABLE',
+  message: 'The database did not complete the request in time; nothing was changed, retry later',
+};
+
+/** Whether the database failed the request for a passing reason (see TRANSIENT_SQLSTATE). */
+function isTransientDatabaseError(exception: unknown): boolean {
+  if (typeof exception !== 'object' || exception === null) return false;
+  const { code, message, driverError } = exception as { code?: unknown; message?: unknown; driverError?: { code?: unknown } };
+  const sqlState = driverError?.code ?? code;
+  if (typeof sqlState === 'string') return TRANSIENT_SQLSTATE.test(sqlState);
+  return typeof message === 'string' && POOL_TIMEOUT.test(message);
+}
+
 export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof DomainError) {
     return {
       body: errorBody(exception.status, exception.code, exception.message, exception.details),
       headers: exception.headers ?? {},
-      internal: exception.status >= 500,
+      // A 503 is a refusal its raiser has already accounted for (an inbox that is full logs once,
+      // throttled): logging each as unexpected would flood the log exactly when the database is sick.
+      internal: exception.status >= 500 && exception.status !== 503,
     };
   }
+  // Still logged: the cause is ours (its SQL and SQLSTATE, never its values, see serializeError).
+  if (isTransientDatabaseError(exception)) return { body: DATABASE_BUSY, headers: { 'Retry-After': '5' }, internal: true };
   if (exception instanceof HttpException) return fromHttpException(exception);
   // Library errors that already know the client is at fault (http-errors style `statusCode`).
   const clientStatus = clientStatusOf(exception);

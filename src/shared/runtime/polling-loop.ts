@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DbNotifier } from '../database/db-notifier.js';
+import { settlesWithin } from './settles-within.js';
 
 export interface PollingLoopOptions {
   name: string;
@@ -81,12 +82,7 @@ export class PollingLoop {
     this.state = 'stopped';
     this.wake();
     for (const stop of [...this.stoppers]) stop();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const finished = await Promise.race([Promise.all(this.loops).then(() => true as const), timedOut]);
-    clearTimeout(timer);
+    const finished = await settlesWithin(Promise.all(this.loops), timeoutMs);
     await this.unlisten?.();
     return finished;
   }

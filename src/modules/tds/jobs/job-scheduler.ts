@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../shared/config/app.config.js';
 import type { JobsConfig } from '../../../shared/config/jobs.config.js';
 import { queryRows } from '../../../shared/database/sql.js';
+import { settlesWithin } from '../../../shared/runtime/settles-within.js';
 import { CLAIM_TICK_SQL, FINISH_RUN_SQL } from './job-scheduler.sql.js';
 import type { ScheduledJob } from './scheduled-job.js';
 
@@ -83,12 +84,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
       if (this.timers.doesExist('timeout', timerName(name))) this.timers.deleteTimeout(timerName(name));
     }
     if (this.running.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.config.shutdownTimeoutMs);
-    });
-    const finished = await Promise.race([Promise.allSettled(this.running.values()).then(() => true), timedOut]);
-    clearTimeout(timer);
+    const finished = await settlesWithin(Promise.allSettled(this.running.values()), this.config.shutdownTimeoutMs);
     if (!finished) this.logger.warn(`shutdown: still running after ${this.config.shutdownTimeoutMs} ms: ${[...this.running.keys()].join(', ')}`);
   }
 
