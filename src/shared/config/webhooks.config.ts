@@ -30,16 +30,32 @@ export interface WebhooksConfig {
   sources: WebhookSource[];
   /** How far a signed timestamp may be from this instance's clock, either way. */
   timestampToleranceS: number;
-}
-
-class WebhooksEnv {
-  @IsString() TDS_SOURCES: string = 'zoho,generic';
-  @Type(() => Number) @IsInt() @Min(1) @Max(86400) TDS_WEBHOOK_TIMESTAMP_TOLERANCE_S: number = 300;
+  /** Failed authentications per second per client address, per instance, before they are answered 429. */
+  failedAuthRateLimit: number;
+  /**
+   * How long a delivery of a record versioned by its receipt time is a duplicate when it repeats
+   * that record's earlier content: a replayed old body cannot roll the record back meanwhile.
+   */
+  replayWindowS: number;
 }
 
 /** Well above the benchmark's few thousand deliveries per second: the limit guards against floods, not load. */
 const DEFAULT_RATE_LIMIT = 20000;
 const MAX_RATE_LIMIT = 1_000_000;
+
+class WebhooksEnv {
+  @IsString() TDS_SOURCES: string = 'zoho,generic';
+  @Type(() => Number) @IsInt() @Min(1) @Max(86400) TDS_WEBHOOK_TIMESTAMP_TOLERANCE_S: number = 300;
+  /** A real sender fails only while a secret rotation is half done: a handful per second is plenty. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(MAX_RATE_LIMIT) TDS_WEBHOOK_FAILED_AUTH_RATE_LIMIT: number = 10;
+  /**
+   * A day: long past any redelivery a sender makes, short enough that a genuine edit back to an
+   * earlier content (a price reverted after a promotion) waits at most that long for the next
+   * change or pull. 0 turns the check off. The inbox keeps deliveries for TDS_RETENTION_INBOX_DAYS.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(30 * 86400) TDS_WEBHOOK_REPLAY_WINDOW_S: number = 86400;
+}
+
 const SOURCE_NAME = /^[a-z][a-z0-9_]*$/;
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -124,7 +140,12 @@ export function loadWebhooksConfig(env: NodeJS.ProcessEnv = process.env): Webhoo
   problems.throwIfAny();
   const sources = names.map((name) => readSource(name, env, problems));
   problems.throwIfAny();
-  return { sources, timestampToleranceS: e.TDS_WEBHOOK_TIMESTAMP_TOLERANCE_S };
+  return {
+    sources,
+    timestampToleranceS: e.TDS_WEBHOOK_TIMESTAMP_TOLERANCE_S,
+    failedAuthRateLimit: e.TDS_WEBHOOK_FAILED_AUTH_RATE_LIMIT,
+    replayWindowS: e.TDS_WEBHOOK_REPLAY_WINDOW_S,
+  };
 }
 
 export const webhooksConfig = registerAs('webhooks', (): WebhooksConfig => loadWebhooksConfig());

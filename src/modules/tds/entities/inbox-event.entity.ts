@@ -4,6 +4,7 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'ty
 @Check('tds_inbox_events_status_check', `status IN ('queued', 'invalid')`)
 @Unique('tds_inbox_events_idempotency_key_uq', ['idempotencyKey'])
 @Index('tds_inbox_events_received_idx', ['receivedAt'])
+@Index('tds_inbox_events_replay_idx', ['replayKey', 'receivedAt'], { where: 'replay_key IS NOT NULL' })
 export class InboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;
@@ -46,4 +47,8 @@ export class InboxEventEntity {
 
   @Column('jsonb', { name: 'validation_errors', nullable: true })
   validationErrors: unknown;
+
+  /** Set for a record versioned by its receipt time: see the replay-guard migration. */
+  @Column('text', { name: 'replay_key', nullable: true })
+  replayKey: string | null;
 }

@@ -35,6 +35,8 @@ export interface MappedDelivery {
   sourceEntityId: string;
   operation: EntityOperation;
   version: number;
+  /** The version is the receipt time: the source gives the record none (Zoho price books). */
+  versionFromReceipt?: boolean;
   items: DeliveryItem[];
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { deliveryIdempotencyKey } from '../../../../src/modules/tds/ingestion/delivery-idempotency.js';
+import { deliveryIdempotencyKey, deliveryReplayKey } from '../../../../src/modules/tds/ingestion/delivery-idempotency.js';
 import type { IncomingDelivery } from '../../../../src/modules/tds/ingestion/webhook-delivery.js';
 import { zohoItem, zohoPricebook } from '../fixtures/zoho-payloads.js';
 import { delivery, deliveryMapper, genericSource, NOW_MS, zohoSource } from './webhook-test-kit.js';
@@ -72,6 +72,31 @@ describe('deliveryIdempotencyKey', () => {
 
     it('is ignored for a source without a delivery id header', () => {
       expect(zoho({ item: zohoItem }, { headers: { 'x-tds-delivery-id': 'evt_01HZX' } })).toBe(zoho({ item: zohoItem }));
+    });
+  });
+
+  describe('deliveryReplayKey', () => {
+    const replayKeyOf = (incoming: IncomingDelivery) => {
+      const result = mapper.map(incoming);
+      return deliveryReplayKey(incoming, result.ok ? result.delivery : undefined);
+    };
+
+    it('gives a record versioned by its receipt time one key per content, whatever the receipt time or delivery id', () => {
+      const first = replayKeyOf(delivery(zohoSource(), { pricebook: zohoPricebook }));
+      expect(first).toMatch(/^zoho:replay:[0-9a-f]{64}$/);
+      const later = delivery(zohoSource({ deliveryIdHeader: 'x-tds-delivery-id' }), { pricebook: zohoPricebook }, {
+        receivedAt: NOW_MS + 86_400_000,
+        headers: { 'x-tds-delivery-id': 'fresh-id' },
+      });
+      expect(replayKeyOf(later)).toBe(first);
+      expect(replayKeyOf(delivery(zohoSource(), { pricebook: { ...zohoPricebook, name: 'Other' } }))).not.toBe(first);
+      const { last_modified_time: _none, ...unversioned } = zohoItem;
+      expect(replayKeyOf(delivery(zohoSource(), { item: unversioned }))).toMatch(/^zoho:replay:/);
+    });
+
+    it('is null for a record with a version of its own, and for an invalid delivery', () => {
+      expect(replayKeyOf(delivery(zohoSource(), { item: zohoItem }))).toBeNull();
+      expect(replayKeyOf(delivery(zohoSource(), { pricebook: { ...zohoPricebook, pricebook_id: '' } }))).toBeNull();
     });
   });
 });

@@ -17,6 +17,8 @@ describe('webhooks configuration', () => {
   it('defaults to the zoho and generic sources, with no secret', () => {
     expect(loadWebhooksConfig({})).toEqual({
       timestampToleranceS: 300,
+      failedAuthRateLimit: 10,
+      replayWindowS: 86400,
       sources: [
         {
           name: 'zoho',
@@ -46,6 +48,8 @@ describe('webhooks configuration', () => {
     const config = loadWebhooksConfig({
       TDS_SOURCES: 'zoho, zoho_eu',
       TDS_WEBHOOK_TIMESTAMP_TOLERANCE_S: '60',
+      TDS_WEBHOOK_FAILED_AUTH_RATE_LIMIT: '3',
+      TDS_WEBHOOK_REPLAY_WINDOW_S: '0',
       TDS_SOURCES_ZOHO_SECRETS: ' old-secret-1 , new-secret-2 ',
       TDS_SOURCES_ZOHO_SIGNED_CONTENT: 'query+body',
       TDS_SOURCES_ZOHO_RATE_LIMIT: '500',
@@ -55,7 +59,7 @@ describe('webhooks configuration', () => {
       TDS_SOURCES_ZOHO_EU_TIMESTAMP_HEADER: 'X-Eu-Timestamp',
       TDS_SOURCES_ZOHO_EU_DELIVERY_ID_HEADER: 'X-Request-Id',
     });
-    expect(config.timestampToleranceS).toBe(60);
+    expect(config).toMatchObject({ timestampToleranceS: 60, failedAuthRateLimit: 3, replayWindowS: 0 });
     expect(config.sources).toEqual([
       expect.objectContaining({ name: 'zoho', secrets: ['old-secret-1', 'new-secret-2'], signedContent: 'query+body', rateLimit: 500 }),
       expect.objectContaining({
@@ -83,6 +87,8 @@ describe('webhooks configuration', () => {
     ['TDS_SOURCES_ZOHO_SIGNATURE_HEADER', { TDS_SOURCES_ZOHO_SIGNATURE_HEADER: 'X Sig' }],
     ['TDS_SOURCES_ZOHO_TIMESTAMP_HEADER', { TDS_SOURCES_ZOHO_TIMESTAMP_HEADER: 'ts:' }],
     ['TDS_WEBHOOK_TIMESTAMP_TOLERANCE_S', { TDS_WEBHOOK_TIMESTAMP_TOLERANCE_S: '-5' }],
+    ['TDS_WEBHOOK_FAILED_AUTH_RATE_LIMIT', { TDS_WEBHOOK_FAILED_AUTH_RATE_LIMIT: '0' }],
+    ['TDS_WEBHOOK_REPLAY_WINDOW_S', { TDS_WEBHOOK_REPLAY_WINDOW_S: '-1' }],
   ])('refuses a bad value naming %s', (variable, env) => {
     expect(configError(env)).toMatch(new RegExp(`Invalid configuration:[\\s\\S]*${variable}:`));
   });
@@ -114,13 +120,29 @@ describe('WebhookSourceRegistry', () => {
 
   it('warns at start-up about each source without a secret, never logging a secret', () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const registry = new WebhookSourceRegistry(configService({ sources: [zohoSource(), genericSource({ secrets: [] })] }));
+    const registry = new WebhookSourceRegistry(
+      configService({ sources: [zohoSource({ timestampHeader: 'x-ts' }), genericSource({ secrets: [] })] }),
+    );
     registry.onApplicationBootstrap();
     expect(warn).toHaveBeenCalledTimes(1);
     const [line] = warn.mock.calls[0] as [string];
     expect(line).toContain('"generic"');
     expect(line).toContain('TDS_SOURCES_GENERIC_SECRETS');
     expect(line).toContain('401');
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(zohoSource().secrets[0]);
+  });
+
+  it('warns at start-up about each source whose signature carries no timestamp: its old deliveries can be replayed', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const registry = new WebhookSourceRegistry(
+      configService({ sources: [zohoSource(), genericSource({ timestampHeader: 'x-tds-timestamp' })], replayWindowS: 3600 }),
+    );
+    registry.onApplicationBootstrap();
+    expect(warn).toHaveBeenCalledTimes(1);
+    const [line] = warn.mock.calls[0] as [string];
+    expect(line).toContain('"zoho" signs no timestamp');
+    expect(line).toContain('TDS_SOURCES_ZOHO_TIMESTAMP_HEADER');
+    expect(line).toContain('TDS_WEBHOOK_REPLAY_WINDOW_S (3600 s)');
     expect(JSON.stringify(warn.mock.calls)).not.toContain(zohoSource().secrets[0]);
   });
 });

@@ -1,11 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
+import { ThrottledWarning } from '../../../../shared/cache/throttled-warning.js';
 import type { IngestConfig } from '../../../../shared/config/ingest.config.js';
+import type { QueueConfig } from '../../../../shared/config/queue.config.js';
+import type { WebhooksConfig } from '../../../../shared/config/webhooks.config.js';
 import { queryRows } from '../../../../shared/database/sql.js';
 import { DomainError } from '../../../../shared/errors/domain-error.js';
 import type { FieldError } from '../../../../shared/errors/domain-error.js';
+import { settlesWithin } from '../../../../shared/runtime/settles-within.js';
 import type { EntityOperation } from '../../events/tds-entity-synced.event.js';
 import type { DeliveryItem } from '../../ingestion/webhook-delivery.js';
 import { QueueItemInserter } from '../../queue/queue-item-inserter.js';
@@ -22,9 +26,13 @@ export interface InboxRecord {
   contentHash: string;
   /** The body as parsed; null when there is none, or none PostgreSQL could store. */
   rawPayload: unknown;
+  /** The raw body's size: what a waiting delivery counts against TDS_INGEST_MAX_WAITING_BYTES. */
+  bytes: number;
   headers: Record<string, string>;
   signatureVerified: boolean;
   receivedAt: Date;
+  /** Set for a record versioned by its receipt time: a repeat of it within the replay window is a duplicate. */
+  replayKey: string | null;
   /** Set: the delivery is refused, kept as an `invalid` row for audit, and queues nothing. */
   validationErrors: FieldError[] | null;
   items: readonly DeliveryItem[];
@@ -36,6 +44,9 @@ export type InboxOutcome =
   | { status: 'duplicate'; inboxId: number }
   | { status: 'invalid'; inboxId: number; errors: FieldError[] };
 
+/** Every refusal of the inbox is a 503 with this: the sender keeps the delivery and retries. */
+const RETRY_LATER = { 'Retry-After': '5' };
+
 /**
  * The database could not store the delivery (an outage, or a row it refuses). 503 with
  * Retry-After: the sender keeps the delivery and tries again, as Zoho does on any failure. The
@@ -44,8 +55,25 @@ export type InboxOutcome =
  */
 export class InboxUnavailableError extends DomainError {
   constructor() {
-    super('INBOX.UNAVAILABLE', 503, 'The delivery could not be stored; nothing was kept, retry later', {
-      headers: { 'Retry-After': '5' },
+    super('INBOX.UNAVAILABLE', 503, 'The delivery could not be stored; nothing was kept, retry later', { headers: RETRY_LATER });
+  }
+}
+
+/** The waiting list is full (TDS_INGEST_MAX_WAITING, _BYTES): refused before anything of it is kept. */
+export class InboxBusyError extends DomainError {
+  constructor() {
+    super('INBOX.BUSY', 503, 'Too many deliveries are waiting to be stored; nothing was kept, retry later', { headers: RETRY_LATER });
+  }
+}
+
+/**
+ * The instance shut down before the delivery was committed. If its group was already being
+ * written it may be stored after all: the retry is then answered as its duplicate.
+ */
+export class InboxClosingError extends DomainError {
+  constructor() {
+    super('INBOX.SHUTTING_DOWN', 503, 'This instance is shutting down; retry (a delivery stored meanwhile is answered as a duplicate)', {
+      headers: RETRY_LATER,
     });
   }
 }
@@ -65,6 +93,7 @@ interface InsertedRow {
 interface StoredRow {
   id: number;
   idempotencyKey: string;
+  replayKey: string | null;
   status: 'queued' | 'invalid';
   validationErrors: FieldError[] | null;
 }
@@ -83,17 +112,31 @@ interface StoredRow {
  * benchmark machine (2 cores) unbounded groups cost PostgreSQL ~40% more CPU per delivery
  * than two at a time.
  *
- * At shutdown the groups still buffered or in flight are finished before the database closes
- * (this module's shutdown hook runs before TypeORM's): a caller that stopped waiting, e.g. a
- * sender that hung up, still finds its delivery either committed or not written at all.
+ * The deliveries waiting for a slot are bounded (TDS_INGEST_MAX_WAITING, _BYTES): with the
+ * database slow or hung, what arrives past the bound is refused at once (503 INBOX.BUSY), so
+ * memory stays bounded and the sender keeps the delivery.
+ *
+ * At shutdown the groups still buffered or in flight are finished before the database closes,
+ * within TDS_SHUTDOWN_TIMEOUT_MS: a caller that stopped waiting, e.g. a sender that hung up,
+ * still finds its delivery either committed or not written at all. What the database has not
+ * answered by then is answered 503.
  */
 @Injectable()
-export class InboxWriter implements OnApplicationShutdown {
+export class InboxWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(InboxWriter.name);
+  private readonly refusals = new ThrottledWarning(this.logger);
   private readonly config: IngestConfig;
+  private readonly shutdownTimeoutMs: number;
+  private readonly replayWindowS: number;
   private waiting: Waiter[] = [];
+  private waitingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Each group being written, with its deliveries. */
+  private readonly inFlight = new Map<Promise<void>, Waiter[]>();
+  /** Shutdown began: new deliveries are refused. */
+  private closing = false;
+  /** Shutdown gave up: groups still in flight are left to fail with the closing pool, unretried. */
+  private abandoned = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -101,15 +144,35 @@ export class InboxWriter implements OnApplicationShutdown {
     config: ConfigService,
   ) {
     this.config = config.getOrThrow<IngestConfig>('ingest');
+    this.shutdownTimeoutMs = config.getOrThrow<QueueConfig>('queue').shutdownTimeoutMs;
+    this.replayWindowS = config.getOrThrow<WebhooksConfig>('webhooks').replayWindowS;
   }
 
-  /** Resolves once the delivery's group is committed (or found stored already); rejects (InboxUnavailableError) only on a database failure. */
+  /**
+   * Resolves once the delivery's group is committed (or found stored already). Rejects with a
+   * 503 error: InboxBusyError when too many wait already, InboxClosingError at shutdown,
+   * InboxUnavailableError on a database failure.
+   */
   write(record: InboxRecord): Promise<InboxOutcome> {
+    if (this.closing) return Promise.reject(new InboxClosingError());
+    if (this.isFull(record.bytes)) {
+      this.refusals.warn(`${this.waiting.length} deliveries (${this.waitingBytes} bytes) wait to be stored: refusing more with 503`);
+      return Promise.reject(new InboxBusyError());
+    }
     return new Promise((resolve, reject) => {
       this.waiting.push({ record, resolve, reject });
+      this.waitingBytes += record.bytes;
       if (this.waiting.length >= this.config.groupMax) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.config.groupWindowMs);
     });
+  }
+
+  /** An empty list takes any delivery, so that one within the body limit always can be stored. */
+  private isFull(bytes: number): boolean {
+    return (
+      this.waiting.length >= this.config.maxWaiting ||
+      (this.waiting.length > 0 && this.waitingBytes + bytes > this.config.maxWaitingBytes)
+    );
   }
 
   /** Starts the next group if a slot is free; else the end of a group in flight starts it. */
@@ -118,18 +181,40 @@ export class InboxWriter implements OnApplicationShutdown {
     this.timer = undefined;
     if (this.waiting.length === 0 || this.inFlight.size >= this.config.groupsInFlight) return;
     const group = this.waiting.splice(0, this.config.groupMax);
+    for (const waiter of group) this.waitingBytes -= waiter.record.bytes;
     const commit = this.commitGroup(group).finally(() => {
       this.inFlight.delete(commit);
       // Whoever waited for the slot has waited longer than a window already.
       this.flush();
     });
-    this.inFlight.add(commit);
+    this.inFlight.set(commit, group);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Refuses new deliveries and writes those waiting, within TDS_SHUTDOWN_TIMEOUT_MS (alongside
+   * the workers' batches). Past it, every delivery not yet answered, waiting or in a group the
+   * database has not answered, is answered 503: never a 2xx, so its sender retries and nothing
+   * is lost; one committed after all is then found as a duplicate. Hung groups are left to
+   * TypeORM's close. Before, not on, application shutdown: Nest closes the HTTP server in
+   * between, and that waits for the requests these deliveries belong to.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    if (await settlesWithin(this.drain(), this.shutdownTimeoutMs)) return;
+    this.abandoned = true;
+    const waiting = this.waiting.splice(0);
+    this.waitingBytes = 0;
+    const inFlight = [...this.inFlight.values()].flat();
+    for (const waiter of [...waiting, ...inFlight]) waiter.reject(new InboxClosingError());
+    this.logger.warn(
+      `shutdown timeout: ${waiting.length} waiting and ${inFlight.length} unconfirmed deliveries answered 503 (the sender retries)`,
+    );
+  }
+
+  private async drain(): Promise<void> {
     while (this.waiting.length > 0 || this.inFlight.size > 0) {
       this.flush();
-      await Promise.all(this.inFlight);
+      await Promise.all(this.inFlight.keys());
     }
   }
 
@@ -142,6 +227,8 @@ export class InboxWriter implements OnApplicationShutdown {
     try {
       settle(group, await this.writeGroup(group.map((waiter) => waiter.record)));
     } catch (error) {
+      // Its deliveries were answered when the shutdown gave up on it.
+      if (this.abandoned) return;
       this.logger.warn(`a group of ${group.length} deliveries failed; writing them one by one: ${errorSummary(error)}`);
       await Promise.all(
         group.map(async (waiter) => {
@@ -165,7 +252,10 @@ export class InboxWriter implements OnApplicationShutdown {
     });
     const distinct = [...firstOfKey.values()].map((index) => records[index]);
 
-    const inserted = await queryRows<InsertedRow>(this.dataSource, INSERT_INBOX_GROUP_SQL, [JSON.stringify(distinct.map((r) => this.row(r)))]);
+    const inserted = await queryRows<InsertedRow>(this.dataSource, INSERT_INBOX_GROUP_SQL, [
+      JSON.stringify(distinct.map((r) => this.row(r))),
+      this.replayWindowS,
+    ]);
     const stored = new Map<string, InboxOutcome>();
     const byKey = new Map(inserted.map((row) => [row.idempotencyKey, row]));
     for (const record of distinct) {
@@ -178,12 +268,21 @@ export class InboxWriter implements OnApplicationShutdown {
           : { status: 'invalid', inboxId: row.id, errors: record.validationErrors },
       );
     }
-    const duplicates = distinct.filter((record) => !byKey.has(record.idempotencyKey)).map((record) => record.idempotencyKey);
-    if (duplicates.length > 0) {
-      const rows = await queryRows<StoredRow>(this.dataSource, FIND_INBOX_EVENTS_BY_KEY_SQL, [duplicates]);
-      for (const row of rows) stored.set(row.idempotencyKey, asDuplicate(row));
-      // Only retention deletes inbox rows, and only old ones; should it race us, the retry sees a clean slate.
-      if (rows.length < duplicates.length) throw new Error('a conflicting inbox row disappeared before it could be read');
+    const missing = distinct.filter((record) => !byKey.has(record.idempotencyKey));
+    if (missing.length > 0) {
+      const rows = await queryRows<StoredRow>(this.dataSource, FIND_INBOX_EVENTS_BY_KEY_SQL, [
+        missing.map((record) => record.idempotencyKey),
+        missing.flatMap((record) => (record.replayKey === null ? [] : [record.replayKey])),
+      ]);
+      const byStoredKey = new Map(rows.map((row) => [row.idempotencyKey, row]));
+      // Rows come in id order: the last one kept per replay key is the latest delivery replayed.
+      const byReplayKey = new Map(rows.filter((row) => row.replayKey !== null).map((row) => [row.replayKey, row]));
+      for (const record of missing) {
+        const row = byStoredKey.get(record.idempotencyKey) ?? (record.replayKey === null ? undefined : byReplayKey.get(record.replayKey));
+        // Only retention deletes inbox rows, and only old ones; should it race us, the retry sees a clean slate.
+        if (row === undefined) throw new Error('a conflicting inbox row disappeared before it could be read');
+        stored.set(record.idempotencyKey, asDuplicate(row));
+      }
     }
 
     return records.map((record, index) => {
@@ -208,6 +307,7 @@ export class InboxWriter implements OnApplicationShutdown {
       received_at: r.receivedAt,
       status: r.validationErrors === null ? 'queued' : 'invalid',
       validation_errors: r.validationErrors,
+      replay_key: r.replayKey,
       items: r.items.map((item) => {
         const payloadKey = memberKey(r.rawPayload, item.payload);
         const row = this.queue.row({ ...item, source: r.source });

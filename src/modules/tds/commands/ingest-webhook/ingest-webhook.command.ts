@@ -16,6 +16,8 @@ export class IngestWebhookCommand extends Command<IngestWebhookResult> {
     readonly delivery: IncomingDelivery,
     readonly mapping: MappingResult,
     readonly idempotencyKey: string,
+    /** See deliveryReplayKey: null unless the record is versioned by its receipt time. */
+    readonly replayKey: string | null,
   ) {
     super();
   }

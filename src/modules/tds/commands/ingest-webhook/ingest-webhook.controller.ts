@@ -1,44 +1,35 @@
-import { Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../../shared/auth/auth.decorators.js';
-import { NotFoundError } from '../../../../shared/errors/domain-error.js';
+import { GatedBody } from '../../../../shared/http/body-gates.js';
+import { MergeRouteConfig } from '../../../../shared/http/route-config.js';
 import { DeliveryMapper } from '../../ingestion/delivery.mapper.js';
-import { deliveryIdempotencyKey } from '../../ingestion/delivery-idempotency.js';
+import { deliveryIdempotencyKey, deliveryReplayKey } from '../../ingestion/delivery-idempotency.js';
 import { WEBHOOK_CLOCK } from '../../ingestion/webhook-clock.js';
 import type { Clock } from '../../ingestion/webhook-clock.js';
+import { WEBHOOK_SIGNATURE_GATE, WebhookAuthenticator } from '../../ingestion/webhook-authenticator.js';
 import type { IncomingDelivery } from '../../ingestion/webhook-delivery.js';
-import { WebhookRateLimiter } from '../../ingestion/webhook-rate.limiter.js';
-import { WebhookSignatureVerifier } from '../../ingestion/webhook-signature.verifier.js';
-import { WebhookSourceRegistry } from '../../ingestion/webhook-source.registry.js';
 import { IngestWebhookCommand } from './ingest-webhook.command.js';
 import type { IngestWebhookResult } from './ingest-webhook.command.js';
 import { WebhookAcceptedDto, WebhookDuplicateDto } from './ingest-webhook.dto.js';
-
-export class UnknownWebhookSourceError extends NotFoundError {
-  constructor() {
-    super('WEBHOOK.UNKNOWN_SOURCE', 'No webhook source by this name is configured (TDS_SOURCES)');
-  }
-}
 
 @ApiTags('webhooks')
 @Controller('api/tds/webhooks')
 export class IngestWebhookController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly sources: WebhookSourceRegistry,
-    private readonly rateLimiter: WebhookRateLimiter,
-    private readonly verifier: WebhookSignatureVerifier,
+    private readonly authenticator: WebhookAuthenticator,
     private readonly mapper: DeliveryMapper,
     @Inject(WEBHOOK_CLOCK) private readonly now: Clock,
   ) {}
 
   /**
    * The checks run cheapest first, and everything before the command stores nothing: a
-   * delivery that is not authenticated never reaches the database.
+   * delivery that is not authenticated is refused before its body is parsed (the route's body
+   * gate, WebhookAuthenticator) and never reaches the database.
    */
   @Post(':source')
   // Authenticated by the source's HMAC signature instead of an API key.
@@ -46,7 +37,8 @@ export class IngestWebhookController {
   @HttpCode(202)
   // No browser reads these answers, so the browser-protection headers are left off: @fastify/helmet
   // rebuilds them for every response, ~6% of this route's CPU at full load.
-  @RouteConfig({ helmet: { skipRoute: true } })
+  @MergeRouteConfig({ helmet: { skipRoute: true } })
+  @GatedBody(WEBHOOK_SIGNATURE_GATE)
   @ApiSecurity({})
   @ApiOperation({
     summary: 'Ingest one webhook delivery from a configured source (Zoho, or the generic envelope)',
@@ -67,35 +59,37 @@ export class IngestWebhookController {
   @ApiExtraModels(WebhookAcceptedDto, WebhookDuplicateDto)
   @ApiResponse({ status: 202, type: WebhookAcceptedDto, description: 'Committed and queued' })
   @ApiResponse({ status: 200, schema: { $ref: getSchemaPath(WebhookDuplicateDto) }, description: 'A redelivery: stored before, nothing new stored' })
-  @ApiResponse({ status: 400, description: 'MALFORMED_JSON' })
+  @ApiResponse({ status: 400, description: 'MALFORMED_JSON, JSON_TOO_DEEP' })
   @ApiResponse({ status: 401, description: 'WEBHOOK.MISSING_SIGNATURE, WEBHOOK.INVALID_SIGNATURE, WEBHOOK.*_TIMESTAMP, WEBHOOK.NO_SECRET_CONFIGURED, WEBHOOK.UNSIGNED_DELETE; nothing is stored' })
   @ApiResponse({ status: 404, description: 'WEBHOOK.UNKNOWN_SOURCE' })
   @ApiResponse({ status: 413, description: 'PAYLOAD_TOO_LARGE: over TDS_DEFAULT_BODY_LIMIT_BYTES (1 MiB by default)' })
   @ApiResponse({ status: 415, description: 'UNSUPPORTED_MEDIA_TYPE: JSON only' })
   @ApiResponse({ status: 422, description: 'VALIDATION_FAILED with the field errors; the delivery is kept as an invalid inbox event' })
-  @ApiResponse({ status: 429, description: 'WEBHOOK.RATE_LIMITED, with Retry-After (seconds)' })
-  @ApiResponse({ status: 503, description: 'INBOX.UNAVAILABLE: the database could not store the delivery; nothing was kept, retry (Retry-After)' })
+  @ApiResponse({ status: 429, description: 'WEBHOOK.RATE_LIMITED (the source is over its rate) or WEBHOOK.TOO_MANY_FAILURES (this address keeps failing authentication), with Retry-After (seconds)' })
+  @ApiResponse({
+    status: 503,
+    description:
+      'Not stored now, retry (Retry-After): INBOX.BUSY (too many deliveries waiting), INBOX.UNAVAILABLE (the database failed), ' +
+      'INBOX.SHUTTING_DOWN (the instance is stopping; a delivery being written may be stored after all, its retry is then a duplicate)',
+  })
   async ingest(
-    @Param('source') name: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IngestWebhookResult> {
-    const source = this.sources.get(name);
-    if (!source) throw new UnknownWebhookSourceError();
-    this.rateLimiter.take(source.name);
+    // A request without a body has none to sign: its signature is checked against nothing.
+    const rawBody = request.rawBody ?? Buffer.alloc(0);
     const delivery: IncomingDelivery = {
-      source,
-      // A request without a body has none to sign: its signature is checked against nothing.
-      rawBody: request.rawBody ?? Buffer.alloc(0),
+      source: this.authenticator.authenticate(request, rawBody),
+      rawBody,
       body: request.body,
       headers: request.headers,
       query: request.query as IncomingDelivery['query'],
       receivedAt: this.now(),
     };
-    this.verifier.verify(delivery);
     const mapping = this.mapper.map(delivery);
-    const key = deliveryIdempotencyKey(delivery, mapping.ok ? mapping.delivery : undefined);
-    const result = await this.commandBus.execute(new IngestWebhookCommand(delivery, mapping, key));
+    const mapped = mapping.ok ? mapping.delivery : undefined;
+    const command = new IngestWebhookCommand(delivery, mapping, deliveryIdempotencyKey(delivery, mapped), deliveryReplayKey(delivery, mapped));
+    const result = await this.commandBus.execute(command);
     if ('duplicate' in result) void reply.status(200);
     return result;
   }

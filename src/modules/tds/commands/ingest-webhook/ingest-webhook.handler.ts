@@ -42,7 +42,7 @@ function storable(text: string | undefined): string | null {
  * delivery invalid, whatever the mapping said: it is refused with a 422 like any other
  * unacceptable content, and its row keeps what can be stored.
  */
-function toInboxRecord(delivery: IncomingDelivery, mapping: MappingResult, idempotencyKey: string): InboxRecord {
+function toInboxRecord({ delivery, mapping, idempotencyKey, replayKey }: IngestWebhookCommand): InboxRecord {
   // Only a `\u` escape in the text can put a NUL or a lone surrogate into the parsed body (raw ones are invalid JSON or UTF-8).
   const bodyStorable = delivery.body === undefined || !delivery.rawBody.includes('\\u') || isStorableJson(JSON.stringify(delivery.body));
   const primary = mapping.ok ? mapping.delivery : (mapping.primary ?? {});
@@ -56,8 +56,10 @@ function toInboxRecord(delivery: IncomingDelivery, mapping: MappingResult, idemp
     operation: primary.operation ?? null,
     version: primary.version ?? null,
     idempotencyKey,
+    replayKey,
     contentHash: createHash('sha256').update(delivery.rawBody).digest('hex'),
     rawPayload: bodyStorable ? (delivery.body ?? null) : null,
+    bytes: delivery.rawBody.length,
     headers: selectedHeaders(delivery),
     signatureVerified: true,
     receivedAt: new Date(delivery.receivedAt),
@@ -70,8 +72,8 @@ function toInboxRecord(delivery: IncomingDelivery, mapping: MappingResult, idemp
 export class IngestWebhookHandler implements ICommandHandler<IngestWebhookCommand, IngestWebhookResult> {
   constructor(private readonly inbox: InboxWriter) {}
 
-  async execute({ delivery, mapping, idempotencyKey }: IngestWebhookCommand): Promise<IngestWebhookResult> {
-    const outcome = await this.inbox.write(toInboxRecord(delivery, mapping, idempotencyKey));
+  async execute(command: IngestWebhookCommand): Promise<IngestWebhookResult> {
+    const outcome = await this.inbox.write(toInboxRecord(command));
     switch (outcome.status) {
       case 'accepted':
         return { accepted: true, inboxId: outcome.inboxId, queueItemIds: outcome.queueItemIds };

@@ -18,8 +18,19 @@ import { countReceived } from '../../queue/metric-buckets.sql.js';
  * either way no unique violation reaches anyone. Rows are inserted in key order, so two groups
  * sharing two keys wait on each other in the same order and cannot deadlock. A key missing
  * from the result was a duplicate (FIND_INBOX_EVENTS_BY_KEY_SQL reads what it became).
- * Queue items are inserted in delivery order, then item order. pg_notify runs only when
- * something was queued, and PostgreSQL delivers it at commit.
+ * So is a replay: a delivery of a record versioned by its receipt time (`replay_key` set, see
+ * deliveryReplayKey) whose content an earlier delivery received within the replay window ($2,
+ * seconds; 0 turns the check off) already had. At a new receipt time it would otherwise win over every edit since; it
+ * is answered as that earlier delivery's duplicate. Two such deliveries in flight at once, in
+ * different transactions, may both be stored: that is a redelivery of the same content, and the
+ * second applies as `unchanged`.
+ * Queue items are inserted in delivery order, then item order: `n` packs the two ordinalities
+ * into one bigint (a delivery's item count stays far below 2^32), where a row_number() window
+ * had to sort every item row beside its delivery's whole body before the payload was picked
+ * out of it (one 240 KB delivery of 3,000 items: 1.4 GB sorted on disk, 6.6 s). So the only
+ * sort of items, the shared insert's ORDER BY n, carries each item's own payload: storing a
+ * delivery costs in proportion to its size. pg_notify runs only when something was queued,
+ * and PostgreSQL delivers it at commit.
  * $1 the deliveries, each with `items`: its queue items (QUEUE_ITEM_FIELDS, inbox_event_id null);
  * an item whose payload is a member of the body (Zoho's record under its module key) names
  * it in `payload_key` instead of carrying it, so the group's JSON holds each body once.
@@ -32,23 +43,27 @@ WITH delivery AS (
   FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS
          (source text, entity_type text, source_entity_id text, operation text, version bigint, idempotency_key text,
           content_hash text, raw_payload jsonb, headers jsonb, signature_verified boolean, received_at timestamptz,
-          status text, validation_errors jsonb, items jsonb))
+          status text, validation_errors jsonb, replay_key text, items jsonb))
        WITH ORDINALITY AS d
 ),
 inbox AS (
   INSERT INTO tds_inbox_events
     (source, entity_type, source_entity_id, operation, version, idempotency_key, content_hash,
-     raw_payload, headers, signature_verified, received_at, status, validation_errors)
+     raw_payload, headers, signature_verified, received_at, status, validation_errors, replay_key)
   SELECT d.source, d.entity_type, d.source_entity_id, d.operation, d.version, d.idempotency_key, d.content_hash,
-         d.raw_payload, d.headers, d.signature_verified, d.received_at, d.status, d.validation_errors
+         d.raw_payload, d.headers, d.signature_verified, d.received_at, d.status, d.validation_errors, d.replay_key
   FROM delivery d
+  WHERE d.replay_key IS NULL OR $2 = 0
+     OR NOT EXISTS (SELECT FROM tds_inbox_events e
+                    WHERE e.replay_key = d.replay_key AND e.received_at > d.received_at - make_interval(secs => $2))
   ORDER BY d.idempotency_key
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING id, idempotency_key
 ),
 queued AS (${insertQueueItemsFrom(`(
     SELECT it.source, inbox.id AS inbox_event_id, it.sync_run_id, it.entity_type, it.source_entity_id, it.operation,
-           it.version, coalesce(it.payload, d.raw_payload -> it.payload_key) AS payload, it.priority, it.max_attempts, row_number() OVER (ORDER BY d.ordinality, it.ordinality) AS n
+           it.version, coalesce(it.payload, d.raw_payload -> it.payload_key) AS payload, it.priority, it.max_attempts,
+           d.ordinality * 4294967296 + it.ordinality AS n
     FROM inbox
     JOIN delivery d USING (idempotency_key)
     CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(d.items) AS (${QUEUE_ITEM_FIELDS}, payload_key text)) WITH ORDINALITY AS it
@@ -69,10 +84,12 @@ GROUP BY inbox.id, inbox.idempotency_key`,
 );
 
 /**
- * The stored rows behind the group's duplicate keys, in one query. A new statement sees what
- * the insert above waited for: the conflicting rows are committed.
+ * The stored rows behind the group's duplicate keys and replays, in one query (the replay keys'
+ * partial index bounds the second half). A new statement sees what the insert above waited
+ * for: the conflicting rows are committed.
  */
 export const FIND_INBOX_EVENTS_BY_KEY_SQL = `
-SELECT id, idempotency_key AS "idempotencyKey", status, validation_errors AS "validationErrors"
+SELECT id, idempotency_key AS "idempotencyKey", replay_key AS "replayKey", status, validation_errors AS "validationErrors"
 FROM tds_inbox_events
-WHERE idempotency_key = ANY ($1::text[])`;
+WHERE idempotency_key = ANY ($1::text[]) OR replay_key = ANY ($2::text[])
+ORDER BY id`;
