@@ -1,7 +1,7 @@
 import type { TestApp } from '../../support/create-test-app.js';
 import { createTestApp } from '../../support/create-test-app.js';
 import { zohoItem } from '../../modules/tds/fixtures/zoho-payloads.js';
-import { countStored, deliver, KEYS, webhookEnv } from '../../modules/tds/webhooks/webhook-test-kit.js';
+import { countStored, deliver, embeddedWebhookEnv, KEYS } from '../../modules/tds/webhooks/webhook-test-kit.js';
 
 /** A JSON value nested `depth` levels deep: `{"k":{"k":…[]…}}`. */
 const deep = (depth: number) => JSON.parse('{"k":'.repeat(depth - 1) + '[]' + '}'.repeat(depth - 1)) as unknown;
@@ -17,7 +17,7 @@ describe('JSON depth limit on every body', () => {
   const app = () => testApp.app;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ ...webhookEnv, DATABASE_URL: '', TDS_DATA_DIR: 'memory', TDS_WORKERS_ENABLED: 'false', TDS_INGEST_GROUP_WINDOW_MS: '0' });
+    testApp = await createTestApp(embeddedWebhookEnv);
   });
   afterAll(() => testApp?.close());
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestApp } from '../../support/create-test-app.js';
 import { createTestApp } from '../../support/create-test-app.js';
 import { zohoContact } from '../../modules/tds/fixtures/zoho-payloads.js';
-import { countStored, SECRETS, sign, webhookEnv } from '../../modules/tds/webhooks/webhook-test-kit.js';
+import { countStored, embeddedWebhookEnv, SECRETS, sign } from '../../modules/tds/webhooks/webhook-test-kit.js';
 
 const REQUEST_TIMEOUT_MS = 500;
 
@@ -53,10 +53,7 @@ describe('request timeouts on a listening app', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({
-      ...webhookEnv,
-      DATABASE_URL: '',
-      TDS_DATA_DIR: 'memory',
-      TDS_WORKERS_ENABLED: 'false',
+      ...embeddedWebhookEnv,
       TDS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       TDS_CONNECTION_TIMEOUT_MS: '4000',
     });

@@ -1,7 +1,7 @@
 import type { TestApp } from '../../../support/create-test-app.js';
 import { createTestApp } from '../../../support/create-test-app.js';
 import { zohoContact, zohoItem } from '../fixtures/zoho-payloads.js';
-import { countStored, deliver, KEYS, webhookEnv } from './webhook-test-kit.js';
+import { countStored, deliver, embeddedWebhookEnv, KEYS } from './webhook-test-kit.js';
 
 /**
  * The cheapest refusal comes first: a request that is not authenticated is answered before its
@@ -14,14 +14,7 @@ describe('cheap refusal first', () => {
   const app = () => testApp.app;
 
   beforeAll(async () => {
-    testApp = await createTestApp({
-      ...webhookEnv,
-      DATABASE_URL: '',
-      TDS_DATA_DIR: 'memory',
-      TDS_WORKERS_ENABLED: 'false',
-      TDS_INGEST_GROUP_WINDOW_MS: '0',
-      TDS_WEBHOOK_FAILED_AUTH_RATE_LIMIT: '5',
-    });
+    testApp = await createTestApp({ ...embeddedWebhookEnv, TDS_WEBHOOK_FAILED_AUTH_RATE_LIMIT: '5' });
   });
   afterAll(() => testApp?.close());
 

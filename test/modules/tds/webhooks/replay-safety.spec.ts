@@ -4,7 +4,7 @@ import { createTestApp } from '../../../support/create-test-app.js';
 import { waitUntilDrained } from '../../../support/queue-fixtures.js';
 import { describeEachBackend } from '../../../support/test-database.js';
 import { zohoItem, zohoPricebook } from '../fixtures/zoho-payloads.js';
-import { deliver, sql, webhookEnv } from './webhook-test-kit.js';
+import { deliver, embeddedWebhookEnv, sql, webhookEnv } from './webhook-test-kit.js';
 
 /**
  * A record whose source gives no version (a Zoho price book, an item without
@@ -104,14 +104,7 @@ describeEachBackend('replay safety for receipt-time versions', (backend) => {
 describe('replay safety turned off (TDS_WEBHOOK_REPLAY_WINDOW_S=0)', () => {
   let testApp: TestApp;
   beforeAll(async () => {
-    testApp = await createTestApp({
-      ...webhookEnv,
-      DATABASE_URL: '',
-      TDS_DATA_DIR: 'memory',
-      TDS_WORKERS_ENABLED: 'false',
-      TDS_INGEST_GROUP_WINDOW_MS: '0',
-      TDS_WEBHOOK_REPLAY_WINDOW_S: '0',
-    });
+    testApp = await createTestApp({ ...embeddedWebhookEnv, TDS_WEBHOOK_REPLAY_WINDOW_S: '0' });
   });
   afterAll(() => testApp?.close());
 

@@ -27,6 +27,18 @@ export const webhookEnv = {
   TDS_SOURCES_SLOW_RATE_LIMIT: '2',
 };
 
+/**
+ * The sources above on an in-memory PGlite, without workers, each request written at once (no
+ * group window): for tests of how single requests are answered.
+ */
+export const embeddedWebhookEnv = {
+  ...webhookEnv,
+  DATABASE_URL: '',
+  TDS_DATA_DIR: 'memory',
+  TDS_WORKERS_ENABLED: 'false',
+  TDS_INGEST_GROUP_WINDOW_MS: '0',
+};
+
 /** HMAC-SHA256 hex of the raw body, the `body` signed-content scheme; with a timestamp, of `<timestamp>.<body>`. */
 export function sign(body: string | Buffer, secret: string, timestamp?: string): string {
   const hmac = createHmac('sha256', secret);
