@@ -15,6 +15,10 @@ import { MarkCompletedHandler } from './commands/mark-completed/mark-completed.h
 import { MarkFailedHandler } from './commands/mark-failed/mark-failed.handler.js';
 import { ReplayDeadLetterController } from './commands/replay-dead-letter/replay-dead-letter.controller.js';
 import { ReplayDeadLetterHandler } from './commands/replay-dead-letter/replay-dead-letter.handler.js';
+import { ReplayDeadLettersController } from './commands/replay-dead-letters/replay-dead-letters.controller.js';
+import { ListDeadLettersController } from './queries/list-dead-letters/list-dead-letters.controller.js';
+import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler.js';
+import { FindOpenDeadLetterIdsHandler } from './queries/find-open-dead-letter-ids/find-open-dead-letter-ids.handler.js';
 import { ResolveDeadLetterController } from './commands/resolve-dead-letter/resolve-dead-letter.controller.js';
 import { ResolveDeadLetterHandler } from './commands/resolve-dead-letter/resolve-dead-letter.handler.js';
 import { EnqueueItemsPipe } from './commands/enqueue-items/enqueue-items.pipe.js';
@@ -50,20 +54,32 @@ import { CancelSyncRunHandler } from './commands/cancel-sync-run/cancel-sync-run
 import { GetSyncRunController } from './queries/get-sync-run/get-sync-run.controller.js';
 import { GetSyncRunHandler } from './queries/get-sync-run/get-sync-run.handler.js';
 import { ReplayDeadLettersHandler } from './commands/replay-dead-letters/replay-dead-letters.handler.js';
+import { ListSyncRunsController } from './queries/list-sync-runs/list-sync-runs.controller.js';
+import { ListSyncRunsHandler } from './queries/list-sync-runs/list-sync-runs.handler.js';
+import { ListEntityTypesController } from './queries/list-entity-types/list-entity-types.controller.js';
+import { ListEntityTypesHandler } from './queries/list-entity-types/list-entity-types.handler.js';
+import { ListAlertsController } from './queries/list-alerts/list-alerts.controller.js';
+import { AcknowledgeAlertController } from './commands/acknowledge-alert/acknowledge-alert.controller.js';
 
 @Module({
   imports: [CqrsModule, TypeOrmModule.forFeature(TDS_ENTITIES), ScheduleModule.forRoot()],
   controllers: [
     ReplayDeadLetterController,
     ResolveDeadLetterController,
+    ReplayDeadLettersController,
+    ListDeadLettersController,
     EnqueueItemsController,
     GetQueueStatsController,
     GetQueueItemController,
     IngestWebhookController,
     GetInboxEventController,
     ListReactionFailuresController,
+    ListSyncRunsController,
     GetSyncRunController,
+    ListEntityTypesController,
     CancelSyncRunController,
+    ListAlertsController,
+    AcknowledgeAlertController,
   ],
   providers: [
     ...JOB_PROVIDERS,
@@ -72,6 +88,8 @@ import { ReplayDeadLettersHandler } from './commands/replay-dead-letters/replay-
     MarkFailedHandler,
     ReplayDeadLetterHandler,
     ResolveDeadLetterHandler,
+    ListDeadLettersHandler,
+    FindOpenDeadLetterIdsHandler,
     QueueWorkerService,
     OutboxRelayService,
     OutboxPublisher,
@@ -103,6 +121,8 @@ import { ReplayDeadLettersHandler } from './commands/replay-dead-letters/replay-
     ListMirrorEntitiesHandler,
     ListReactionFailuresHandler,
     GetSyncRunHandler,
+    ListSyncRunsHandler,
+    ListEntityTypesHandler,
     CancelSyncRunHandler,
     ReplayDeadLettersHandler,
   ],

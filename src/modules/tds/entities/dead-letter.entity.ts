@@ -9,6 +9,10 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('tds_dead_letters_waiting_idx', ['createdAt', 'id'], { where: 'resolved_at IS NULL AND replayed_at IS NULL' })
 @Index('tds_dead_letters_retry_due_idx', ['createdAt', 'id'], { where: 'resolved_at IS NULL AND replayed_at IS NULL AND transient' })
 @Index('tds_dead_letters_open_inbox_event_idx', ['inboxEventId'], { where: 'resolved_at IS NULL' })
+@Index('tds_dead_letters_created_idx', ['createdAt', 'id'])
+@Index('tds_dead_letters_closed_idx', ['createdAt', 'id'], { where: 'resolved_at IS NOT NULL OR replayed_at IS NOT NULL' })
+@Index('tds_dead_letters_entity_type_idx', ['entityType', 'createdAt', 'id'])
+@Index('tds_dead_letters_error_code_idx', ['errorCode', 'createdAt', 'id'])
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

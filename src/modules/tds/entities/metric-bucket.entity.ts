@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('tds_metrics')
 @Index('tds_metrics_bucket_idx', ['bucket', 'source', 'entityType'])
 @Index('tds_metrics_unrolled_idx', ['bucket', 'source', 'entityType'], { where: 'NOT rolled_up' })
+@Index('tds_metrics_success_idx', ['entityType', 'bucket'], { where: 'applied + unchanged > 0' })
 export class MetricBucketEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

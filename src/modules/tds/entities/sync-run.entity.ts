@@ -6,8 +6,10 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
   'tds_sync_runs_status_check',
   `status IN ('pending', 'running', 'completed', 'partial', 'failed', 'cancelled')`,
 )
-// The migration orders both columns DESC, which @Index cannot say; TypeORM compares names and columns only.
+// The migrations order created_at and id DESC, which @Index cannot say; TypeORM compares names and columns only.
 @Index('tds_sync_runs_created_idx', ['createdAt', 'id'])
+@Index('tds_sync_runs_status_idx', ['status', 'createdAt', 'id'])
+@Index('tds_sync_runs_entity_type_idx', ['entityType', 'createdAt', 'id'])
 export class SyncRunEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

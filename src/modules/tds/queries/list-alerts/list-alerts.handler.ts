@@ -19,13 +19,14 @@ const isAlertKey = (key: unknown[]) => key.length === 2 && typeof key[0] === 'st
 export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertPage> {
   constructor(private readonly dataSource: DataSource) {}
 
-  async execute({ params: { status, severity, rule, limit, cursor } }: ListAlertsQuery): Promise<AlertPage> {
+  async execute({ params: { status, severity, rule, entityType, limit, cursor } }: ListAlertsQuery): Promise<AlertPage> {
     const size = Math.min(Math.max(1, Math.trunc(limit)), MAX_LIMIT);
     const [at, id] = cursor ? decodeCursor<[string, number]>(cursor, 'cursor', isAlertKey) : [null, null];
     const rows = await queryRows<AlertRow & { cursorAt: string }>(this.dataSource, LIST_ALERTS_SQL, [
       status ?? null,
       severity ?? null,
       rule ?? null,
+      entityType ?? null,
       at,
       id,
       size,

@@ -7,6 +7,7 @@ export interface ListAlertsParams {
   status?: AlertStatus | 'open';
   severity?: AlertSeverity;
   rule?: string;
+  entityType?: string;
   /** 1..500. */
   limit: number;
   /** `nextCursor` of the previous page. */

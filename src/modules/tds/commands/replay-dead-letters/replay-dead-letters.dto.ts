@@ -1,0 +1,80 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
+
+/** Dead letters one call replays, by ids or by filter: one run, one transaction of bounded size. */
+export const MAX_REPLAY_BATCH = 1000;
+
+export class ReplayFilterDto {
+  @ApiPropertyOptional({ example: 'product' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  entityType?: string;
+
+  @ApiPropertyOptional({ example: 'VALIDATION_FAILED' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  errorCode?: string;
+}
+
+/**
+ * Reported on `ids`, the form most callers use, whenever the body holds both forms or neither:
+ * which of the two was meant cannot be guessed.
+ */
+const ExactlyOneOfIdsAndFilter = () =>
+  ValidateBy({
+    name: 'exactlyOneOfIdsAndFilter',
+    validator: {
+      validate: (_value, args) => {
+        const body = args?.object as ReplayDeadLettersDto;
+        return (body.ids === undefined) !== (body.filter === undefined);
+      },
+      defaultMessage: () => 'exactly one of ids and filter must be given',
+    },
+  });
+
+export class ReplayDeadLettersDto {
+  @ApiPropertyOptional({ type: [Number], minItems: 1, maxItems: MAX_REPLAY_BATCH, description: 'Dead letter ids; or give filter' })
+  @ValidateIf((body: ReplayDeadLettersDto) => body.ids !== undefined || body.filter === undefined)
+  @ExactlyOneOfIdsAndFilter()
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_REPLAY_BATCH)
+  // Ids are bigint identities: an integer beyond JS's exact range would fail in PostgreSQL, a 500.
+  @IsInt({ each: true }) @Min(1, { each: true }) @Max(Number.MAX_SAFE_INTEGER, { each: true })
+  ids?: number[];
+
+  @ApiPropertyOptional({
+    type: ReplayFilterDto,
+    description: `Replay the oldest open dead letters matching it, at most ${MAX_REPLAY_BATCH} per call ({} matches every open one); or give ids`,
+  })
+  @ValidateIf((body: ReplayDeadLettersDto) => body.filter !== undefined)
+  @IsObject() @ValidateNested() @Type(() => ReplayFilterDto)
+  filter?: ReplayFilterDto;
+}
+
+export class ReplayDeadLettersResponseDto {
+  @ApiProperty({ type: Number, nullable: true, description: 'The replay run; null when nothing was replayed' })
+  syncRunId: number | null;
+
+  @ApiProperty({ description: 'Dead letters queued again' })
+  replayed: number;
+
+  @ApiProperty({ type: [Number], description: 'Ids not replayed: unknown, resolved, replayed already, or being replayed or resolved right now' })
+  skipped: number[];
+
+  @ApiProperty({ description: 'By filter: more open dead letters match than one call replays (call again). Always false by ids' })
+  more: boolean;
+}

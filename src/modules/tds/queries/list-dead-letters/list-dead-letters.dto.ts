@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+/** `true`/`false` as query strings carry them; anything else is left for @IsBoolean to refuse. */
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class ListDeadLettersParamsDto {
+  @ApiPropertyOptional({ example: 'product' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  entityType?: string;
+
+  @ApiPropertyOptional({ example: 'VALIDATION_FAILED' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  errorCode?: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'true: only closed ones (resolved or replayed); false: only open ones' })
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  resolved?: boolean;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor returned by a previous page' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
+  limit?: number;
+}
+
+export class DeadLetterDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ description: 'The queue item that was dead-lettered' }) queueItemId: number;
+  @ApiProperty() entityType: string;
+  @ApiProperty() sourceEntityId: string;
+  @ApiProperty() errorCode: string;
+  @ApiProperty() failureReason: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) resolvedBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) resolutionNote: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) replayedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) replayedBy: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The queue item that replays it' }) replayQueueItemId: number | null;
+}
+
+export class DeadLetterPageDto {
+  @ApiProperty({ type: [DeadLetterDto], description: 'Newest first' })
+  items: DeadLetterDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
+}

@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
+import { SYNC_RUN_KINDS, SYNC_RUN_STATUSES, SyncRunDto } from '../get-sync-run/get-sync-run.dto.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+/**
+ * A timestamp with a time and an offset: the calendar check (IsISO8601 strict) alone also
+ * passes week and ordinal dates ("2026-W49-4"), which PostgreSQL cannot read (a 500), and a
+ * date without an offset would be read in the session's time zone.
+ */
+const TIMESTAMP = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export class ListSyncRunsParamsDto {
+  @ApiPropertyOptional({ enum: SYNC_RUN_STATUSES })
+  @IsOptional()
+  @IsIn(SYNC_RUN_STATUSES)
+  status?: (typeof SYNC_RUN_STATUSES)[number];
+
+  @ApiPropertyOptional({ enum: SYNC_RUN_KINDS })
+  @IsOptional()
+  @IsIn(SYNC_RUN_KINDS)
+  kind?: (typeof SYNC_RUN_KINDS)[number];
+
+  @ApiPropertyOptional({ description: 'Only runs of this entity type', example: 'product' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  @NoControlCharacters()
+  entityType?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only runs started at or after this instant (ISO-8601 with an offset)', example: '2026-12-03T00:00:00Z' })
+  @IsOptional()
+  @IsString()
+  @Matches(TIMESTAMP, { message: 'since must be an ISO-8601 timestamp with a time and an offset, e.g. 2026-12-03T10:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'since must be a valid date and time' })
+  since?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor returned by a previous page' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+}
+
+export class SyncRunPageDto {
+  @ApiProperty({ type: [SyncRunDto], description: 'Newest first, each as GET /api/tds/sync-runs/:id reports it' })
+  items: SyncRunDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
+}
