@@ -1,16 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
 import { ProductDto } from '../product.dto.js';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+import { KeysetPageQueryDto } from '../../../../shared/pagination/keyset-page-query.dto.js';
 
 /** `true`/`false` as query strings carry them; anything else is left for @IsBoolean to refuse. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ListProductsParamsDto {
+export class ListProductsParamsDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ description: 'Exact SKU', example: 'LAP-WH-15' })
   @IsOptional()
   @IsString()
@@ -33,19 +31,6 @@ export class ListProductsParamsDto {
   @Matches(/[\p{L}\p{N}]/u, { message: 'q must contain a letter or a digit' })
   q?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cursor must be a cursor returned by a previous page' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
 }
 
 export class ProductPageDto {

@@ -9,7 +9,7 @@ import { ValidationFailedError } from '../../../../shared/errors/domain-error.js
 import { LIST_GENERATION_KEY, listCacheKey } from '../../cache/inventory-cache.keys.js';
 import { toProductDto } from '../product.row.js';
 import type { ProductRow } from '../product.row.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list-products.dto.js';
+import { pageSize } from '../../../../shared/pagination/keyset-page-query.dto.js';
 import type { ProductPageDto } from './list-products.dto.js';
 import { ListProductsQuery } from './list-products.query.js';
 import type { ListProductsFilters } from './list-products.query.js';
@@ -63,7 +63,7 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery, Pro
       active: filters.active ?? null,
       sku: filters.sku ?? null,
       tsquery: filters.q === undefined ? null : prefixQuery(filters.q),
-      limit: Math.min(Math.max(1, Math.trunc(filters.limit ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE),
+      limit: pageSize(filters.limit),
     };
   }
 

@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../../../shared/auth/auth.decorators.js';
-import { AlertPageDto, DEFAULT_PAGE_SIZE, ListAlertsParamsDto } from './list-alerts.dto.js';
+import { DEFAULT_PAGE_SIZE } from '../../../../shared/pagination/keyset-page-query.dto.js';
+import { AlertPageDto, ListAlertsParamsDto } from './list-alerts.dto.js';
 import { ListAlertsQuery } from './list-alerts.query.js';
 
 @ApiTags('alerts')

@@ -1,18 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ALERT_SEVERITIES } from '../../../../shared/config/alerts.config.js';
 import type { AlertSeverity } from '../../../../shared/config/alerts.config.js';
 import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
 import type { AlertStatus } from '../../alerts/alert-view.js';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+import { KeysetPageQueryDto } from '../../../../shared/pagination/keyset-page-query.dto.js';
 
 /** The stored statuses only: the query's `open` shortcut is for the BFF, not part of this route's contract. */
 const ALERT_STATUSES: readonly AlertStatus[] = ['active', 'acknowledged', 'resolved'];
 
-export class ListAlertsParamsDto {
+export class ListAlertsParamsDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ enum: ALERT_SEVERITIES })
   @IsOptional()
   @IsIn(ALERT_SEVERITIES)
@@ -31,19 +28,6 @@ export class ListAlertsParamsDto {
   @NoControlCharacters()
   entityType?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor returned by a previous page' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
 }
 
 export class AlertDto {

@@ -1,15 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { KeysetPageQueryDto } from '../../../../shared/pagination/keyset-page-query.dto.js';
 import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
 
 /** `true`/`false` as query strings carry them; anything else is left for @IsBoolean to refuse. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ListDeadLettersParamsDto {
+export class ListDeadLettersParamsDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ example: 'product' })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
   entityType?: string;
@@ -21,15 +19,6 @@ export class ListDeadLettersParamsDto {
   @ApiPropertyOptional({ type: Boolean, description: 'true: only closed ones (resolved or replayed); false: only open ones' })
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   resolved?: boolean;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor returned by a previous page' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
-  limit?: number;
 }
 
 export class DeadLetterDto {

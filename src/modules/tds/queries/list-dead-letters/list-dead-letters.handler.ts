@@ -3,7 +3,7 @@ import type { IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../../../shared/database/sql.js';
 import { decodeCursor, encodeCursor } from '../../../../shared/pagination/keyset-cursor.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list-dead-letters.dto.js';
+import { pageSize } from '../../../../shared/pagination/keyset-page-query.dto.js';
 import type { DeadLetterDto, DeadLetterPageDto } from './list-dead-letters.dto.js';
 import { ListDeadLettersQuery } from './list-dead-letters.query.js';
 import { LIST_DEAD_LETTERS_SQL } from './list-dead-letters.sql.js';
@@ -27,7 +27,7 @@ export class ListDeadLettersHandler implements IQueryHandler<ListDeadLettersQuer
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ filters }: ListDeadLettersQuery): Promise<DeadLetterPageDto> {
-    const limit = Math.min(Math.max(1, Math.trunc(filters.limit ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
+    const limit = pageSize(filters.limit);
     const [at, id] = filters.cursor === undefined ? [null, null] : decodeCursor<[string, number]>(filters.cursor, 'cursor', isDeadLetterKey);
     // One row beyond the page says whether another page follows: no empty last page.
     const rows = await queryRows<DeadLetterRow>(this.dataSource, LIST_DEAD_LETTERS_SQL, [

@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../../../shared/auth/auth.decorators.js';
-import { DEFAULT_PAGE_SIZE, ListSyncRunsParamsDto, SyncRunPageDto } from './list-sync-runs.dto.js';
+import { DEFAULT_PAGE_SIZE } from '../../../../shared/pagination/keyset-page-query.dto.js';
+import { ListSyncRunsParamsDto, SyncRunPageDto } from './list-sync-runs.dto.js';
 import { ListSyncRunsQuery } from './list-sync-runs.query.js';
 import type { SyncRunPage } from './list-sync-runs.query.js';
 

@@ -1,11 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
 import { SYNC_RUN_KINDS, SYNC_RUN_STATUSES, SyncRunDto } from '../get-sync-run/get-sync-run.dto.js';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+import { KeysetPageQueryDto } from '../../../../shared/pagination/keyset-page-query.dto.js';
 
 /**
  * A timestamp with a time and an offset: the calendar check (IsISO8601 strict) alone also
@@ -14,7 +11,7 @@ export const MAX_PAGE_SIZE = 200;
  */
 const TIMESTAMP = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-export class ListSyncRunsParamsDto {
+export class ListSyncRunsParamsDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ enum: SYNC_RUN_STATUSES })
   @IsOptional()
   @IsIn(SYNC_RUN_STATUSES)
@@ -40,19 +37,6 @@ export class ListSyncRunsParamsDto {
   @IsISO8601({ strict: true }, { message: 'since must be a valid date and time' })
   since?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor returned by a previous page' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
 }
 
 export class SyncRunPageDto {

@@ -5,7 +5,7 @@ import { queryRows } from '../../../../shared/database/sql.js';
 import { decodeCursor, encodeCursor } from '../../../../shared/pagination/keyset-cursor.js';
 import { toSyncRunDto } from '../get-sync-run/get-sync-run.sql.js';
 import type { SyncRunRow } from '../get-sync-run/get-sync-run.sql.js';
-import { MAX_PAGE_SIZE } from './list-sync-runs.dto.js';
+import { pageSize } from '../../../../shared/pagination/keyset-page-query.dto.js';
 import { ListSyncRunsQuery } from './list-sync-runs.query.js';
 import type { SyncRunPage } from './list-sync-runs.query.js';
 import { LIST_SYNC_RUNS_SQL } from './list-sync-runs.sql.js';
@@ -19,7 +19,7 @@ export class ListSyncRunsHandler implements IQueryHandler<ListSyncRunsQuery, Syn
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ params: { status, kind, entityType, since, limit, cursor } }: ListSyncRunsQuery): Promise<SyncRunPage> {
-    const size = Math.min(Math.max(1, Math.trunc(limit)), MAX_PAGE_SIZE);
+    const size = pageSize(limit);
     const [at, id] = cursor ? decodeCursor<[string, number]>(cursor, 'cursor', isRunKey) : [null, null];
     const rows = await queryRows<SyncRunRow & { cursorAt: string }>(this.dataSource, LIST_SYNC_RUNS_SQL, [
       status ?? null,
