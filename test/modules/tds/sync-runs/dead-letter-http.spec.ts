@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ResolveDeadLetterCommand } from '../../../../src/modules/tds/public.js';
 import { rows } from '../../../support/queue-fixtures.js';
 import { describePostgres } from '../../../support/test-database.js';
-import { KEYS, drain, enqueue, failPermanently, getRun, itemStatuses, newCustomer, newProducts, useSyncRunApp } from './sync-run-test-kit.js';
+import { KEYS, getRun, itemStatuses, makeDeadLetters, newCustomer, newProducts, useSyncRunApp } from './sync-run-test-kit.js';
 
 type Key = string | null;
 
@@ -20,17 +20,7 @@ describePostgres('the dead-letter routes: GET /api/tds/dead-letter, POST /api/td
    * A distinct error code keeps each test's dead letters apart from the others' in one database.
    */
   async function deadLetters(items: { sourceEntityId: string }[], errorCode?: string): Promise<number[]> {
-    failPermanently(suite.app, items);
-    const { queueItemIds } = await enqueue(suite.app, items);
-    await drain(suite.app);
-    failPermanently(suite.app, []);
-    const dead = await rows<{ id: number }>(
-      suite.db,
-      `SELECT id FROM tds_dead_letters WHERE queue_item_id = ANY ($1::bigint[]) ORDER BY id`,
-      [queueItemIds],
-    );
-    expect(dead).toHaveLength(items.length);
-    const ids = dead.map((d) => d.id);
+    const ids = await makeDeadLetters(suite, items);
     if (errorCode) await rows(suite.db, `UPDATE tds_dead_letters SET error_code = $2 WHERE id = ANY ($1::bigint[])`, [ids, errorCode]);
     return ids;
   }

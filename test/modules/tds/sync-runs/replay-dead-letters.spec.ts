@@ -17,6 +17,7 @@ import {
   failPermanently,
   getRun,
   itemStatuses,
+  makeDeadLetters,
   newCustomer,
   newProducts,
   runEvents,
@@ -31,20 +32,7 @@ describePostgres('replaying dead letters in bulk as a replay run', () => {
   const replay = (ids: number[], by = OPERATOR) =>
     suite.app.get(CommandBus).execute<ReplayDeadLettersCommand, ReplayDeadLettersResult>(new ReplayDeadLettersCommand(ids, by));
 
-  /** Dead letters of items that failed permanently, in id order; the fault is lifted afterwards. */
-  async function deadLetters(items: { sourceEntityId: string }[], source?: string): Promise<number[]> {
-    failPermanently(suite.app, items);
-    const { queueItemIds } = await enqueue(suite.app, items, source);
-    await drain(suite.app);
-    failPermanently(suite.app, []);
-    const dead = await rows<{ id: number }>(
-      suite.db,
-      `SELECT id FROM tds_dead_letters WHERE queue_item_id = ANY ($1::bigint[]) ORDER BY id`,
-      [queueItemIds],
-    );
-    expect(dead).toHaveLength(items.length);
-    return dead.map((d) => d.id);
-  }
+  const deadLetters = (items: { sourceEntityId: string }[], source?: string) => makeDeadLetters(suite, items, source);
 
   it('queues every open dead letter as an item of one replay run, which completes as they are applied', async () => {
     const items = newProducts(5);

@@ -84,6 +84,21 @@ export async function drain(app: NestFastifyApplication): Promise<number[]> {
 }
 
 /** GET /api/tds/sync-runs/:id as `key`, expecting 200. */
+/** Dead letters of items that failed permanently, in id order; the fault is lifted afterwards. */
+export async function makeDeadLetters(suite: SyncRunSuite, items: { sourceEntityId: string }[], source?: string): Promise<number[]> {
+  failPermanently(suite.app, items);
+  const { queueItemIds } = await enqueue(suite.app, items, source);
+  await drain(suite.app);
+  failPermanently(suite.app, []);
+  const dead = await rows<{ id: number }>(
+    suite.db,
+    `SELECT id FROM tds_dead_letters WHERE queue_item_id = ANY ($1::bigint[]) ORDER BY id`,
+    [queueItemIds],
+  );
+  expect(dead).toHaveLength(items.length);
+  return dead.map((d) => d.id);
+}
+
 export async function getRun(app: NestFastifyApplication, id: number, key: string = KEYS.viewer) {
   const res = await app.inject({ method: 'GET', url: `/api/tds/sync-runs/${id}`, headers: { authorization: `Bearer ${key}` } });
   expect(res.statusCode).toBe(200);

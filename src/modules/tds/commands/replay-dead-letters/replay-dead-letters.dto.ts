@@ -5,29 +5,25 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
-  IsNotEmpty,
   IsObject,
-  IsOptional,
-  IsString,
   Max,
-  MaxLength,
   Min,
   ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
+import { OptionalTextFilter } from '../../../../shared/validation/text-filter.decorator.js';
 
 /** Dead letters one call replays, by ids or by filter: one run, one transaction of bounded size. */
 export const MAX_REPLAY_BATCH = 1000;
 
 export class ReplayFilterDto {
   @ApiPropertyOptional({ example: 'product' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  @OptionalTextFilter(200)
   entityType?: string;
 
   @ApiPropertyOptional({ example: 'VALIDATION_FAILED' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  @OptionalTextFilter(200)
   errorCode?: string;
 }
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { ALERT_SEVERITIES } from '../../../../shared/config/alerts.config.js';
 import type { AlertSeverity } from '../../../../shared/config/alerts.config.js';
-import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
+import { OptionalTextFilter } from '../../../../shared/validation/text-filter.decorator.js';
 import type { AlertStatus } from '../../alerts/alert-view.js';
 import { KeysetPageQueryDto } from '../../../../shared/pagination/keyset-page-query.dto.js';
 
@@ -21,11 +21,7 @@ export class ListAlertsParamsDto extends KeysetPageQueryDto {
   status?: AlertStatus;
 
   @ApiPropertyOptional({ description: 'Only alerts about this entity type', example: 'invoice' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  @NoControlCharacters()
+  @OptionalTextFilter(100)
   entityType?: string;
 
 }

@@ -1,19 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { KeysetPageQueryDto } from '../../../../shared/pagination/keyset-page-query.dto.js';
-import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
+import { OptionalTextFilter } from '../../../../shared/validation/text-filter.decorator.js';
 
 /** `true`/`false` as query strings carry them; anything else is left for @IsBoolean to refuse. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListDeadLettersParamsDto extends KeysetPageQueryDto {
   @ApiPropertyOptional({ example: 'product' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  @OptionalTextFilter(200)
   entityType?: string;
 
   @ApiPropertyOptional({ example: 'VALIDATION_FAILED' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) @NoControlCharacters()
+  @OptionalTextFilter(200)
   errorCode?: string;
 
   @ApiPropertyOptional({ type: Boolean, description: 'true: only closed ones (resolved or replayed); false: only open ones' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { NoControlCharacters } from '../../../../shared/validation/control-characters.js';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { OptionalTextFilter } from '../../../../shared/validation/text-filter.decorator.js';
 import { SYNC_RUN_KINDS, SYNC_RUN_STATUSES, SyncRunDto } from '../get-sync-run/get-sync-run.dto.js';
 import { KeysetPageQueryDto } from '../../../../shared/pagination/keyset-page-query.dto.js';
 
@@ -23,11 +23,7 @@ export class ListSyncRunsParamsDto extends KeysetPageQueryDto {
   kind?: (typeof SYNC_RUN_KINDS)[number];
 
   @ApiPropertyOptional({ description: 'Only runs of this entity type', example: 'product' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  @NoControlCharacters()
+  @OptionalTextFilter(100)
   entityType?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Only runs started at or after this instant (ISO-8601 with an offset)', example: '2026-12-03T00:00:00Z' })
