@@ -1,13 +1,16 @@
 /** Jest runs the TypeScript sources through swc; `.js` endings of relative imports map back to `.ts`. */
+// ESM-only packages Node 20 requires natively and Jest before Node 24.9 cannot, so they are
+// compiled to CommonJS: content-disposition (under @fastify/static, which serves Swagger UI) and
+// json-schema-ref-parser (under swagger-parser, which validates the OpenAPI document).
+const ESM_ONLY = '(content-disposition|@apidevtools/json-schema-ref-parser)';
+
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest'], '/node_modules/content-disposition/.+\\.js$': ['@swc/jest'] },
-  // content-disposition (under @fastify/static, which serves Swagger UI) is ESM-only: Node 20
-  // requires it natively, Jest before Node 24.9 cannot, so it is compiled to CommonJS here.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  transform: { '^.+\\.ts$': ['@swc/jest'], [`/node_modules/${ESM_ONLY}/.+\\.js$`]: ['@swc/jest'] },
+  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 120000,

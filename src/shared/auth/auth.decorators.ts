@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { MergeRouteConfig } from '../http/route-config.js';
 import type { Principal } from './principal.js';
@@ -16,9 +17,18 @@ export const MIN_ROLE_KEY = 'tds:auth:min-role';
 export const ROUTE_ACCESS = 'tdsAccess';
 export type RouteAccess = { public: true } | { public: false; minRole: Role };
 
+/**
+ * The same rule in the OpenAPI document ('public' or the least role), so clients can read it
+ * and the auth-matrix test can check every documented route against it.
+ */
+export const OPENAPI_ACCESS = 'x-tds-access';
+
 function accessRule(metadataKey: string, value: unknown, access: RouteAccess) {
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     SetMetadata(metadataKey, value)(target, key as string | symbol, descriptor as PropertyDescriptor);
+    ApiExtension(OPENAPI_ACCESS, access.public ? 'public' : access.minRole)(target, key, descriptor);
+    // No lock on a public route in Swagger UI: an empty requirement means "no key".
+    if (access.public) ApiSecurity({})(target, key as string | symbol, descriptor as PropertyDescriptor);
     if (descriptor) MergeRouteConfig({ [ROUTE_ACCESS]: access })(target, key as string | symbol, descriptor);
   };
 }

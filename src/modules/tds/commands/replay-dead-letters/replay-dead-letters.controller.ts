@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { actorOf } from '../../../../shared/auth/actor.js';
 import { CurrentPrincipal, Roles } from '../../../../shared/auth/auth.decorators.js';
 import type { Principal } from '../../../../shared/auth/principal.js';
@@ -27,6 +27,13 @@ export class ReplayDeadLettersController {
     description:
       'By ids (1..1000) or by filter (the oldest open dead letters matching it, at most 1000 per call). ' +
       'An id that is unknown or no longer open is reported in skipped, not refused.',
+  })
+  @ApiBody({
+    type: ReplayDeadLettersDto,
+    examples: {
+      byIds: { summary: 'These dead letters', value: { ids: [41, 42] } },
+      byFilter: { summary: 'The open ones matching a filter', value: { filter: { entityType: 'product', errorCode: 'VALIDATION_FAILED' } } },
+    },
   })
   @ApiResponse({ status: 202, type: ReplayDeadLettersResponseDto })
   @ApiResponse({ status: 401, description: 'AUTH.MISSING_API_KEY or AUTH.INVALID_API_KEY' })
