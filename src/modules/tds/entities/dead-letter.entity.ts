@@ -13,6 +13,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('tds_dead_letters_closed_idx', ['createdAt', 'id'], { where: 'resolved_at IS NOT NULL OR replayed_at IS NOT NULL' })
 @Index('tds_dead_letters_entity_type_idx', ['entityType', 'createdAt', 'id'])
 @Index('tds_dead_letters_error_code_idx', ['errorCode', 'createdAt', 'id'])
+@Index('tds_dead_letters_entity_idx', ['entityType', 'sourceEntityId'])
 export class DeadLetterEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

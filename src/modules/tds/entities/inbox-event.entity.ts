@@ -5,6 +5,7 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'ty
 @Unique('tds_inbox_events_idempotency_key_uq', ['idempotencyKey'])
 @Index('tds_inbox_events_received_idx', ['receivedAt'])
 @Index('tds_inbox_events_replay_idx', ['replayKey', 'receivedAt'], { where: 'replay_key IS NOT NULL' })
+@Index('tds_inbox_events_entity_idx', ['entityType', 'sourceEntityId'], { where: 'source_entity_id IS NOT NULL' })
 export class InboxEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

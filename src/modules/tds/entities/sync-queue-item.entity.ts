@@ -21,6 +21,9 @@ import type { OPERATIONS, QueueStatus } from '../domain/queue-item.js';
   where: `status IN ('completed', 'unchanged', 'superseded', 'cancelled')`,
 })
 @Index('tds_sync_queue_inbox_event_idx', ['inboxEventId'], { where: 'inbox_event_id IS NOT NULL' })
+@Index('tds_sync_queue_entity_idx', ['entityType', 'sourceEntityId'])
+@Index('tds_sync_queue_run_failed_idx', ['syncRunId'], { where: `status IN ('retry', 'dead_letter')` })
+@Index('tds_sync_queue_processing_idx', ['lockedUntil'], { where: `status = 'processing'` })
 export class SyncQueueItemEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;

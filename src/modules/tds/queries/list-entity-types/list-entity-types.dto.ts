@@ -4,6 +4,13 @@ export class EntityTypeStatusDto {
   @ApiProperty({ example: 'product' }) entityType: string;
   @ApiProperty({ description: 'Records in the mirror, deleted ones left out' }) mirrored: number;
   @ApiProperty({ description: 'Queue items waiting: pending or due for a retry' }) pendingItems: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Age in seconds of the oldest pending item of this type (database clock); null when none is pending',
+    example: 3.2,
+  })
+  oldestPendingAgeSeconds: number | null;
   @ApiProperty({ description: 'Dead letters neither resolved nor replayed' }) openDeadLetters: number;
   @ApiProperty({
     type: String,

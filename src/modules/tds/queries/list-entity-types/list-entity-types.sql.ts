@@ -5,7 +5,8 @@
  *   (an index for it slowed every apply; a counter kept by the apply statement is the next step);
  * - the backlog and the open dead letters: one pass each over the rows of the partial index
  *   that holds only them (tds_sync_queue_run_open_idx, tds_dead_letters_waiting_idx), grouped,
- *   so their cost follows what is open now, not history;
+ *   so their cost follows what is open now, not history (the oldest pending item's age, the lag the
+ *   BFF shows, comes from the same pass);
  * - the last day's outcomes: the bucket range of tds_metrics_bucket_idx, delta rows summed;
  * - the last success: one backward probe of tds_metrics_success_idx per type, whatever its age
  *   within the metrics' retention (a 24 h window would call a quiet type's last success "never").
@@ -16,7 +17,9 @@ export const LIST_ENTITY_TYPES_SQL = `
 WITH types AS (
   SELECT entity_type, ord FROM unnest($1::text[]) WITH ORDINALITY AS t (entity_type, ord)
 ), backlog AS (
-  SELECT entity_type, count(*)::int AS n FROM tds_sync_queue WHERE status IN ('pending', 'retry') GROUP BY entity_type
+  SELECT entity_type, count(*)::int AS n,
+         EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE status = 'pending'))::float8 AS oldest_pending_age
+  FROM tds_sync_queue WHERE status IN ('pending', 'retry') GROUP BY entity_type
 ), dead_letters AS (
   SELECT entity_type, count(*)::int AS n FROM tds_dead_letters WHERE resolved_at IS NULL AND replayed_at IS NULL GROUP BY entity_type
 ), mirrored AS (
@@ -32,6 +35,7 @@ WITH types AS (
 SELECT t.entity_type AS "entityType",
        COALESCE(mi.n, 0) AS mirrored,
        COALESCE(b.n, 0) AS "pendingItems",
+       b.oldest_pending_age AS "oldestPendingAgeSeconds",
        COALESCE(d.n, 0) AS "openDeadLetters",
        (SELECT max(m.bucket) FROM tds_metrics m WHERE m.entity_type = t.entity_type AND m.applied + m.unchanged > 0) AS "lastSuccessAt",
        COALESCE(y.applied, 0) AS "applied24h",

@@ -1,0 +1,15 @@
+/**
+ * A run's failing items grouped by error code, most frequent first, through
+ * tds_sync_queue_run_failed_idx: it holds only the items that failed (retry, dead_letter), so
+ * the cost follows the run's failures, not its size (a bulk run may hold 100,000 items) nor the
+ * queue's history. The newest message is that of the item that failed last: started_at is set
+ * to the failing attempt's start.
+ * $1 sync run id.
+ */
+export const GET_SYNC_RUN_ERRORS_SQL = `
+SELECT error_code AS "errorCode", count(*)::int AS count,
+       (array_agg(last_error ORDER BY started_at DESC, id DESC))[1] AS "lastMessage"
+FROM tds_sync_queue
+WHERE sync_run_id = $1 AND status IN ('retry', 'dead_letter')
+GROUP BY error_code
+ORDER BY count(*) DESC, error_code`;
