@@ -60,6 +60,11 @@ import { ListEntityTypesController } from './queries/list-entity-types/list-enti
 import { ListEntityTypesHandler } from './queries/list-entity-types/list-entity-types.handler.js';
 import { ListAlertsController } from './queries/list-alerts/list-alerts.controller.js';
 import { AcknowledgeAlertController } from './commands/acknowledge-alert/acknowledge-alert.controller.js';
+import { GetDashboardSummaryHandler } from './queries/get-dashboard-summary/get-dashboard-summary.handler.js';
+import { GetThroughputHandler } from './queries/get-throughput/get-throughput.handler.js';
+import { GetSyncRunErrorsHandler } from './queries/get-sync-run-errors/get-sync-run-errors.handler.js';
+import { GetEntityTimelineController } from './queries/get-entity-timeline/get-entity-timeline.controller.js';
+import { GetEntityTimelineHandler } from './queries/get-entity-timeline/get-entity-timeline.handler.js';
 
 @Module({
   imports: [CqrsModule, TypeOrmModule.forFeature(TDS_ENTITIES), ScheduleModule.forRoot()],
@@ -80,6 +85,7 @@ import { AcknowledgeAlertController } from './commands/acknowledge-alert/acknowl
     CancelSyncRunController,
     ListAlertsController,
     AcknowledgeAlertController,
+    GetEntityTimelineController,
   ],
   providers: [
     ...JOB_PROVIDERS,
@@ -125,6 +131,10 @@ import { AcknowledgeAlertController } from './commands/acknowledge-alert/acknowl
     ListEntityTypesHandler,
     CancelSyncRunHandler,
     ReplayDeadLettersHandler,
+    GetDashboardSummaryHandler,
+    GetThroughputHandler,
+    GetSyncRunErrorsHandler,
+    GetEntityTimelineHandler,
   ],
 })
 export class TdsModule {}

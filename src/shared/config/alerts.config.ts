@@ -18,6 +18,7 @@ export const ALERT_RULES = [
   'long_transaction',
   'outbox_lag',
   'failing_reactions',
+  'sync_run_unsuccessful',
 ] as const;
 export type AlertRuleName = (typeof ALERT_RULES)[number];
 
@@ -75,6 +76,11 @@ class AlertsEnv {
   @Type(() => Number) @IsInt() @Min(1) TDS_ALERT_REACTION_FAILURES_THRESHOLD: number = 1;
   @IsIn(ALERT_SEVERITIES) TDS_ALERT_REACTION_FAILURES_SEVERITY: AlertSeverity = 'warning';
   @IsIn(ALERT_SEVERITIES) TDS_ALERT_REACTION_EXHAUSTED_SEVERITY: AlertSeverity = 'error';
+
+  /** A run that ended partial (some items failed) or failed (all did) within the window: one alert per run. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10080) TDS_ALERT_RUN_UNSUCCESSFUL_WINDOW_MINUTES: number = 60;
+  @IsIn(ALERT_SEVERITIES) TDS_ALERT_RUN_PARTIAL_SEVERITY: AlertSeverity = 'warning';
+  @IsIn(ALERT_SEVERITIES) TDS_ALERT_RUN_FAILED_SEVERITY: AlertSeverity = 'error';
 
   /** Comma-separated http(s) URLs, each sent every alert event, signed with the secret. */
   @IsOptional() @IsString() TDS_ALERT_WEBHOOK_URLS?: string;
@@ -165,6 +171,12 @@ export function loadAlertsConfig(source: NodeJS.ProcessEnv = process.env) {
         severity: env.TDS_ALERT_REACTION_FAILURES_SEVERITY,
         exhaustedSeverity: env.TDS_ALERT_REACTION_EXHAUSTED_SEVERITY,
         threshold: env.TDS_ALERT_REACTION_FAILURES_THRESHOLD,
+      },
+      sync_run_unsuccessful: {
+        enabled: enabled('sync_run_unsuccessful'),
+        severity: env.TDS_ALERT_RUN_PARTIAL_SEVERITY,
+        failedSeverity: env.TDS_ALERT_RUN_FAILED_SEVERITY,
+        windowMinutes: env.TDS_ALERT_RUN_UNSUCCESSFUL_WINDOW_MINUTES,
       },
     },
     webhook: { receivers: webhookReceivers, secret, timeoutMs: env.TDS_ALERT_WEBHOOK_TIMEOUT_MS },

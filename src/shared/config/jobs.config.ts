@@ -18,6 +18,8 @@ class JobsEnv {
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) TDS_JOB_RETRY_INTERVAL_S: number = 60;
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) TDS_JOB_RETENTION_INTERVAL_S: number = 300;
   @Type(() => Number) @IsInt() @Min(1) @Max(86400) TDS_JOB_METRICS_ROLLUP_INTERVAL_S: number = 60;
+  /** How soon after its hour (and a minute's margin) a webhook run whose items were all done closes. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600) TDS_JOB_WEBHOOK_RUNS_INTERVAL_S: number = 60;
 
   /** A transient dead letter waits this long before the retry job replays it: whatever made it fail may have passed. */
   @Type(() => Number) @IsInt() @Min(0) TDS_DLQ_AUTO_RETRY_AFTER_S: number = 3600;
@@ -68,6 +70,9 @@ export const jobsConfig = registerAs('jobs', () => {
     },
     metricsRollup: {
       intervalSeconds: env.TDS_JOB_METRICS_ROLLUP_INTERVAL_S,
+    },
+    webhookRuns: {
+      intervalSeconds: env.TDS_JOB_WEBHOOK_RUNS_INTERVAL_S,
     },
   };
 });

@@ -1,7 +1,8 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('tds_sync_runs')
-@Check('tds_sync_runs_kind_check', `kind IN ('pull', 'bulk', 'replay')`)
+@Check('tds_sync_runs_kind_check', `kind IN ('pull', 'bulk', 'replay', 'webhook')`)
+@Check('tds_sync_runs_window_check', `(kind = 'webhook') = (window_start IS NOT NULL)`)
 @Check(
   'tds_sync_runs_status_check',
   `status IN ('pending', 'running', 'completed', 'partial', 'failed', 'cancelled')`,
@@ -10,12 +11,15 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('tds_sync_runs_created_idx', ['createdAt', 'id'])
 @Index('tds_sync_runs_status_idx', ['status', 'createdAt', 'id'])
 @Index('tds_sync_runs_entity_type_idx', ['entityType', 'createdAt', 'id'])
+@Index('tds_sync_runs_webhook_window_uq', ['source', 'windowStart'], { unique: true, where: `kind = 'webhook'` })
+@Index('tds_sync_runs_webhook_open_idx', ['windowStart'], { where: `kind = 'webhook' AND status = 'running'` })
+@Index('tds_sync_runs_unsuccessful_idx', ['completedAt'], { where: `status IN ('partial', 'failed')` })
 export class SyncRunEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;
 
   @Column('text')
-  kind: 'pull' | 'bulk' | 'replay';
+  kind: 'pull' | 'bulk' | 'replay' | 'webhook';
 
   @Column('text')
   source: string;
@@ -49,6 +53,10 @@ export class SyncRunEntity {
 
   @Column('timestamptz', { name: 'completed_at', nullable: true })
   completedAt: Date | null;
+
+  /** A webhook run's hour (UTC): its deliveries are those stored in [window_start, window_start + 1 h). Null for other kinds. */
+  @Column('timestamptz', { name: 'window_start', nullable: true })
+  windowStart: Date | null;
 
   @Column('jsonb', { name: 'error_summary', nullable: true })
   errorSummary: unknown;

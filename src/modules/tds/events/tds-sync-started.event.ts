@@ -5,7 +5,8 @@ import type { EventData, EventMeta } from '../../../shared/events/domain-event.j
 export class TdsSyncStartedEvent extends DomainEvent {
   static readonly types = ['tds.sync.started'] as const;
   declare readonly syncRunId: number;
-  declare readonly kind: 'pull' | 'bulk' | 'replay';
+  /** webhook: a source's rolling run of the hour, announced by its first delivery (`total` counts that group's items only). */
+  declare readonly kind: 'pull' | 'bulk' | 'replay' | 'webhook';
   declare readonly source: string;
   declare readonly entityType: string | null;
   declare readonly total: number | null;

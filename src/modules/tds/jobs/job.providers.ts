@@ -4,6 +4,7 @@ import { JobScheduler } from './job-scheduler.js';
 import { MetricsRollupJob } from './metrics-rollup.job.js';
 import { RetentionJob } from './retention.job.js';
 import { RetryJob } from './retry.job.js';
+import { WebhookRunsJob } from './webhook-runs.job.js';
 
 /** The scheduler, the maintenance jobs, and the command and query they bring: TdsModule's providers. */
-export const JOB_PROVIDERS = [JobScheduler, RetryJob, RetentionJob, MetricsRollupJob, RunRetentionHandler, ListJobRunsHandler];
+export const JOB_PROVIDERS = [JobScheduler, RetryJob, RetentionJob, MetricsRollupJob, WebhookRunsJob, RunRetentionHandler, ListJobRunsHandler];

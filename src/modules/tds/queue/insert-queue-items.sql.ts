@@ -21,7 +21,7 @@ export function insertQueueItemsFrom(items: string): string {
   SELECT ${QUEUE_ITEM_COLUMNS.replace(/(\w+)/g, 'i.$1')}, 'pending', 0, now()
   FROM ${items}
   ORDER BY i.n
-  RETURNING id, inbox_event_id, source, entity_type`;
+  RETURNING id, inbox_event_id, sync_run_id, source, entity_type`;
 }
 
 /** `n` for the rows of a JSON array of queue items. */

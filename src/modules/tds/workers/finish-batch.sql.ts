@@ -1,3 +1,5 @@
+import { CLOSED_RUN_STATUSES, insertClosingEvents, nextRunStatus } from '../queue/close-sync-runs.sql.js';
+
 /**
  * The last statement of a batch: adds the batch's per-run deltas, closes a run when its last
  * item finishes (whichever transaction that is) and writes the closing event, forgets the
@@ -8,9 +10,9 @@
  * The new figures are computed from the locked rows: a row lock waited for returns the row's
  * newest version, so two batches closing parts of one run add up instead of overwriting each
  * other. A run that is no longer open (cancelled) keeps its status but still counts the items
- * its in-flight batches finish. Closing: completed when nothing failed, failed when nothing
- * succeeded or was skipped, else partial; completed and partial emit tds.sync.completed,
- * failed emits tds.sync.failed.
+ * its in-flight batches finish. Closing follows nextRunStatus (close-sync-runs.sql.ts): a
+ * webhook run stays running until its hour is over, and one whose last item finishes after
+ * that closes here; completed and partial emit tds.sync.completed, failed emits tds.sync.failed.
  * $1 run ids, $2 succeeded, $3 failed, $4 skipped (per delta), $5 the claim, $6 events written.
  */
 export const FINISH_BATCH_SQL = `
@@ -19,7 +21,7 @@ WITH d AS (
   FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[]) AS d (run_id, succeeded, failed, skipped)
   GROUP BY run_id
 ), locked AS (
-  SELECT r.id, r.total, r.status IN ('pending', 'running') AS open,
+  SELECT r.id, r.kind, r.window_start, r.total, r.status IN ('pending', 'running') AS open,
          r.processed + d.succeeded + d.failed + d.skipped AS processed,
          r.succeeded + d.succeeded AS succeeded, r.failed + d.failed AS failed, r.skipped + d.skipped AS skipped
   FROM tds_sync_runs r
@@ -27,37 +29,17 @@ WITH d AS (
   ORDER BY r.id
   FOR UPDATE OF r
 ), decided AS (
-  SELECT l.*,
-    CASE
-      WHEN NOT l.open THEN NULL
-      WHEN l.processed < l.total THEN 'running'
-      WHEN l.failed = 0 THEN 'completed'
-      WHEN l.succeeded + l.skipped = 0 THEN 'failed'
-      ELSE 'partial'
-    END AS next_status
+  SELECT l.*, CASE WHEN l.open THEN ${nextRunStatus('l')} END AS next_status
   FROM locked l
 ), runs AS (
   UPDATE tds_sync_runs r
   SET processed = x.processed, succeeded = x.succeeded, failed = x.failed, skipped = x.skipped,
       status = COALESCE(x.next_status, r.status),
-      completed_at = CASE WHEN x.next_status IN ('completed', 'partial', 'failed') THEN clock_timestamp() ELSE r.completed_at END
+      completed_at = CASE WHEN x.next_status IN ${CLOSED_RUN_STATUSES} THEN clock_timestamp() ELSE r.completed_at END
   FROM decided x
   WHERE r.id = x.id
   RETURNING r.id, r.entity_type, r.total, r.succeeded, r.failed, r.skipped, r.started_at, r.completed_at, x.next_status
-), closed AS (
-  INSERT INTO tds_outbox (event_type, correlation_id, causation_id, payload)
-  SELECT CASE WHEN c.next_status = 'failed' THEN 'tds.sync.failed' ELSE 'tds.sync.completed' END,
-         'sync-run:' || c.id, 'sync-run:' || c.id,
-         CASE WHEN c.next_status = 'failed'
-           THEN jsonb_build_object('syncRunId', c.id, 'entityType', c.entity_type, 'errorCode', 'SYNC.ALL_ITEMS_FAILED',
-                  'errorMessage', format('all %s items of the run failed', c.total))
-           ELSE jsonb_build_object('syncRunId', c.id, 'entityType', c.entity_type, 'total', c.total,
-                  'succeeded', c.succeeded, 'failed', c.failed, 'skipped', c.skipped,
-                  'durationMs', (extract(epoch FROM c.completed_at - c.started_at) * 1000)::bigint)
-         END
-  FROM runs c
-  WHERE c.next_status IN ('completed', 'partial', 'failed')
-  RETURNING 1
+), closed AS (${insertClosingEvents('runs')}
 ), forgotten AS (
   DELETE FROM tds_batch_claims WHERE id = $5
 )

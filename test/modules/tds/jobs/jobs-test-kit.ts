@@ -10,9 +10,10 @@ export const EVERY_SECOND = {
   TDS_JOB_RETRY_INTERVAL_S: '1',
   TDS_JOB_RETENTION_INTERVAL_S: '1',
   TDS_JOB_METRICS_ROLLUP_INTERVAL_S: '1',
+  TDS_JOB_WEBHOOK_RUNS_INTERVAL_S: '1',
 };
 
-export const JOB_NAMES = ['maintenance.metrics-rollup', 'maintenance.retention', 'maintenance.retry'];
+export const JOB_NAMES = ['maintenance.metrics-rollup', 'maintenance.retention', 'maintenance.retry', 'maintenance.webhook-runs'];
 
 export function sql<T = Record<string, any>>(app: INestApplication, text: string, params: unknown[] = []): Promise<T[]> {
   return queryRows<T>(app.get(DataSource), text, params);

@@ -33,13 +33,13 @@ export interface SyncRunSuite {
   database: TestDatabase;
 }
 
-/** A fresh database and app for the suite (call inside a describePostgres). */
-export function useSyncRunApp(): SyncRunSuite {
+/** A fresh database and app for the suite (call inside a describePostgres); `env` adds to SYNC_RUN_ENV. */
+export function useSyncRunApp(env: Record<string, string> = {}): SyncRunSuite {
   const suite = {} as SyncRunSuite;
   let testApp: TestApp | undefined;
   beforeAll(async () => {
     suite.database = await createTestDatabase();
-    testApp = await createTestApp({ ...SYNC_RUN_ENV, DATABASE_URL: suite.database.url });
+    testApp = await createTestApp({ ...SYNC_RUN_ENV, ...env, DATABASE_URL: suite.database.url });
     suite.app = testApp.app;
     suite.db = testApp.app.get(DataSource);
   });
@@ -141,17 +141,19 @@ export async function itemStatuses(db: DataSource, syncRunId: number): Promise<R
 }
 
 /**
- * Resolves once another session of this database is waiting on a lock in a statement that touches
+ * Resolves once another session of this database is waiting on a lock in a statement whose text
+ * (its first 1 KB, as pg_stat_activity keeps it) matches `pattern`; by default one that touches
  * tds_sync_queue: the cancel, blocked by a batch's row locks (5 s at most).
  */
-export async function waitForLockWaiter(db: DataSource): Promise<void> {
+export async function waitForLockWaiter(db: DataSource, pattern = '%tds_sync_queue%'): Promise<void> {
   await eventually(
     async () => {
       const [waiting] = await rows<{ n: number }>(
         db,
         `SELECT count(*)::int AS n FROM pg_stat_activity
          WHERE datname = current_database() AND wait_event_type = 'Lock'
-           AND query ILIKE '%tds_sync_queue%' AND pid <> pg_backend_pid()`,
+           AND query ILIKE $1 AND pid <> pg_backend_pid()`,
+        [pattern],
       );
       expect(waiting.n).toBeGreaterThan(0);
     },

@@ -127,7 +127,7 @@ describePostgres('GET /api/tds/entity-types', () => {
     expect(quiet.statusCode).toBe(200);
     expect(quiet.json()).toEqual(
       ENTITY_TYPES.map((entityType) => ({
-        entityType, mirrored: 0, pendingItems: 0, openDeadLetters: 0, lastSuccessAt: null, applied24h: 0, failed24h: 0, successRate24h: null,
+        entityType, mirrored: 0, pendingItems: 0, oldestPendingAgeSeconds: null, openDeadLetters: 0, lastSuccessAt: null, applied24h: 0, failed24h: 0, successRate24h: null,
       })),
     );
 
@@ -148,13 +148,20 @@ describePostgres('GET /api/tds/entity-types', () => {
 
     const minute = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/);
     expect(byType.get('product')).toEqual({
-      entityType: 'product', mirrored: 1, pendingItems: 2, openDeadLetters: 1, lastSuccessAt: minute,
+      entityType: 'product', mirrored: 1, pendingItems: 2, oldestPendingAgeSeconds: expect.any(Number), openDeadLetters: 1, lastSuccessAt: minute,
       applied24h: 3, failed24h: 1, successRate24h: 0.75,
     });
     expect(byType.get('customer')).toEqual({
-      entityType: 'customer', mirrored: 1, pendingItems: 0, openDeadLetters: 0, lastSuccessAt: minute,
+      entityType: 'customer', mirrored: 1, pendingItems: 0, oldestPendingAgeSeconds: null, openDeadLetters: 0, lastSuccessAt: minute,
       applied24h: 1, failed24h: 0, successRate24h: 1,
     });
+    // The two waiting products were enqueued just before the read, on the database clock.
+    const [{ waited }] = await rows<{ waited: number }>(
+      suite.db,
+      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS waited FROM tds_sync_queue WHERE entity_type = 'product' AND status = 'pending'`,
+    );
+    expect(byType.get('product')!.oldestPendingAgeSeconds).toBeGreaterThan(0);
+    expect(byType.get('product')!.oldestPendingAgeSeconds).toBeLessThanOrEqual(waited);
     const lastSuccess = Date.parse(byType.get('product')!.lastSuccessAt as string);
     expect(Date.now() - lastSuccess).toBeLessThan(3 * 60_000);
     expect(byType.get('invoice')).toMatchObject({ mirrored: 0, pendingItems: 0, lastSuccessAt: null, successRate24h: null });

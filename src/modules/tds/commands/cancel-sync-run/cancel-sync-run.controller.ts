@@ -29,7 +29,12 @@ export class CancelSyncRunController {
   @ApiResponse({ status: 401, description: 'AUTH.MISSING_API_KEY or AUTH.INVALID_API_KEY' })
   @ApiResponse({ status: 403, description: 'AUTH.INSUFFICIENT_ROLE: operator or higher is needed' })
   @ApiResponse({ status: 404, description: 'SYNC_RUN.NOT_FOUND' })
-  @ApiResponse({ status: 409, description: 'SYNC_RUN.NOT_CANCELLABLE: the run has finished (completed, partial or failed)' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'SYNC_RUN.NOT_CANCELLABLE: the run has finished (completed, partial or failed); ' +
+      'SYNC_RUN.WEBHOOK_NOT_CANCELLABLE: a webhook run (one source and hour of deliveries) is never cancelled',
+  })
   @ApiResponse({ status: 422, description: 'VALIDATION_FAILED: the id is not a positive integer' })
   cancel(@Param('id', ParseIdPipe) id: number, @CurrentPrincipal() principal: Principal): Promise<SyncRunDto> {
     return this.commandBus.execute(new CancelSyncRunCommand(id, actorOf(principal)));

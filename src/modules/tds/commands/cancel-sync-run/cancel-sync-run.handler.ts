@@ -17,6 +17,20 @@ export class SyncRunNotCancellableError extends ConflictError {
   }
 }
 
+/**
+ * A webhook run is the hour's account of live deliveries, not a job an operator started:
+ * cancelling it would throw away the newest versions of records the source sent, and the hour's
+ * later deliveries would join it anyway. Its failed items are handled in the dead-letter queue.
+ */
+export class WebhookRunNotCancellableError extends ConflictError {
+  constructor(id: number) {
+    super(
+      'SYNC_RUN.WEBHOOK_NOT_CANCELLABLE',
+      `Sync run ${id} is a webhook run (the deliveries of one source and hour): it cannot be cancelled; it closes once its hour is over`,
+    );
+  }
+}
+
 @CommandHandler(CancelSyncRunCommand)
 export class CancelSyncRunHandler implements ICommandHandler<CancelSyncRunCommand, SyncRunDto> {
   constructor(private readonly dataSource: DataSource) {}
@@ -28,6 +42,7 @@ export class CancelSyncRunHandler implements ICommandHandler<CancelSyncRunComman
       // at its end; holding the run while waiting for it would deadlock.
       const [current] = await queryRows<SyncRunRow>(tx, READ_SYNC_RUN_SQL, [syncRunId]);
       if (!current) throw new SyncRunNotFoundError(syncRunId);
+      if (current.kind === 'webhook') throw new WebhookRunNotCancellableError(syncRunId);
       // A retried cancel (a double click, a client retry) gets the run it cancelled before.
       if (current.status === 'cancelled') return current;
       if (!isOpen(current.status)) throw new SyncRunNotCancellableError(syncRunId, current.status);

@@ -10,13 +10,14 @@ import {
   OUTBOX_LAG_SQL,
   QUEUE_BACKLOG_SQL,
   SYNC_LAG_SQL,
+  SYNC_RUN_UNSUCCESSFUL_SQL,
   WORKERS_STALLED_SQL,
 } from './evaluate-alerts.sql.js';
 
 /** A condition that holds now: the alert it opens or keeps up to date, one per fingerprint. */
 export interface AlertCondition {
   rule: AlertRuleName;
-  /** `rule`, or `rule:entityType` for the rules that watch each entity type. */
+  /** `rule`, `rule:entityType` for the rules that watch each entity type, or `rule:subject` for those that watch each thing. */
   fingerprint: string;
   severity: AlertSeverity;
   title: string;
@@ -31,8 +32,11 @@ export interface AlertCondition {
 type Finding = Omit<AlertCondition, 'rule' | 'fingerprint' | 'entityType'>;
 type Detect<S> = (tx: QueryRunner, settings: S) => Promise<AlertCondition[]>;
 
-/** A rule: its statement (one row per condition that holds) and how a row reads as an alert. */
-function rule<S extends { severity: AlertSeverity }, R extends { entityType: string | null }>(
+/**
+ * A rule: its statement (one row per condition that holds) and how a row reads as an alert. A
+ * row's `subject`, when it has one, names its alert instead of its entity type (a run's alert).
+ */
+function rule<S extends { severity: AlertSeverity }, R extends { entityType: string | null; subject?: string }>(
   name: AlertRuleName,
   sql: string,
   params: (settings: S) => unknown[],
@@ -40,16 +44,28 @@ function rule<S extends { severity: AlertSeverity }, R extends { entityType: str
 ): Detect<S> {
   return async (tx, settings) => {
     const rows = await queryRows<R>(tx, sql, params(settings));
-    return rows.map((row) => ({
-      rule: name,
-      fingerprint: row.entityType === null ? name : `${name}:${row.entityType}`,
-      entityType: row.entityType,
-      ...describe(row, settings),
-    }));
+    return rows.map((row) => {
+      const subject = row.subject ?? row.entityType;
+      return { rule: name, fingerprint: subject === null ? name : `${name}:${subject}`, entityType: row.entityType, ...describe(row, settings) };
+    });
   };
 }
 
 type Row<T> = T & { entityType: string | null };
+
+/** A run that ended partial or failed; `subject` names its alert. */
+interface UnsuccessfulRun {
+  subject: string;
+  syncRunId: number;
+  kind: string;
+  source: string;
+  status: 'partial' | 'failed';
+  total: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Every rule, by name: the typing pairs each with its own settings. */
@@ -181,6 +197,29 @@ export const ALERT_RULE_DETECTORS: { [N in AlertRuleName]: Detect<AlertRuleSetti
       actual: { open: row.open, exhausted: row.exhausted, reactions: row.reactions },
       threshold: { open: s.threshold },
       affectedCount: row.open,
+    }),
+  ),
+  sync_run_unsuccessful: rule<AlertRuleSettings['sync_run_unsuccessful'], Row<UnsuccessfulRun>>(
+    'sync_run_unsuccessful',
+    SYNC_RUN_UNSUCCESSFUL_SQL,
+    (s) => [s.windowMinutes],
+    (row, s) => ({
+      severity: row.status === 'failed' ? s.failedSeverity : s.severity,
+      title: `Sync run ${row.syncRunId} ${row.status}`,
+      message:
+        `Sync run ${row.syncRunId} (${row.kind}, ${row.source}${row.entityType === null ? '' : `, ${row.entityType}`}) ended ${row.status}: ` +
+        `${row.failed} of ${row.total} items failed, ${row.succeeded} succeeded, ${row.skipped} skipped`,
+      actual: {
+        syncRunId: row.syncRunId,
+        kind: row.kind,
+        status: row.status,
+        total: row.total,
+        succeeded: row.succeeded,
+        failed: row.failed,
+        skipped: row.skipped,
+      },
+      threshold: { windowMinutes: s.windowMinutes },
+      affectedCount: row.failed,
     }),
   ),
 };

@@ -173,6 +173,18 @@ FROM (
 WHERE f.open >= $1 OR f.exhausted > 0`;
 
 /**
+ * Runs that ended partial or failed in the last $1 minutes, one row (one alert) each: the
+ * subject is the run, so every unsuccessful run notifies once, and its alert resolves when it
+ * falls out of the window. tds_sync_runs_unsuccessful_idx holds only such runs, by completion.
+ */
+export const SYNC_RUN_UNSUCCESSFUL_SQL = `
+SELECT r.entity_type AS "entityType", 'sync-run:' || r.id AS subject, r.id AS "syncRunId", r.kind, r.source, r.status,
+       r.total, r.succeeded, r.failed, r.skipped
+FROM tds_sync_runs r
+WHERE r.status IN ('partial', 'failed') AND r.completed_at >= now() - make_interval(mins => $1)
+ORDER BY r.id`;
+
+/**
  * Before an evaluation is written: a condition whose alert resolved less than $2 seconds ago,
  * and that has no open alert, reopens that alert (the latest of its fingerprint) as it was,
  * active or acknowledged, without a new triggered event; the write below then refreshes it

@@ -1,6 +1,10 @@
 import { preparedSql } from '../../../../shared/database/sql.js';
+import { insertStartedEvents } from '../../queue/create-sync-run.sql.js';
 import { insertQueueItemsFrom, NOTIFY_QUEUE, QUEUE_ITEM_FIELDS } from '../../queue/insert-queue-items.sql.js';
 import { countReceived } from '../../queue/metric-buckets.sql.js';
+
+/** The hour a group's deliveries are counted in: the statement's start on the database clock, in UTC whatever the session's time zone. */
+const WEBHOOK_HOUR = `date_trunc('hour', now(), 'UTC')`;
 
 /**
  * The group commit (InboxWriter) in one statement, so one round trip and one implicit
@@ -31,6 +35,28 @@ import { countReceived } from '../../queue/metric-buckets.sql.js';
  * sort of items, the shared insert's ORDER BY n, carries each item's own payload: storing a
  * delivery costs in proportion to its size. pg_notify runs only when something was queued,
  * and PostgreSQL delivers it at commit.
+ *
+ * The items join their source's rolling webhook run of the hour (WEBHOOK_HOUR), so the workers
+ * count them like any run's (FINISH_BATCH_SQL). Every group of every instance writes the same
+ * few run rows, so how long a group holds one decides whether concurrent groups serialise:
+ * a row lock lasts until commit, and taken first (one upsert ahead of the inserts) it would
+ * make each group wait for the whole statement and WAL flush of the one before. So the run is
+ * found without a lock (`seen`: the unique index's one-row probe, the statement's snapshot), the
+ * items are queued with its id, and only then, once every queue item is in (the aggregate over
+ * `queued` cannot run sooner), is the row locked and its total raised by the items actually
+ * queued: a group waits for another only for that one's last step and commit, and a duplicate
+ * or invalid delivery adds nothing. An upsert in a transaction of its own ahead of the group
+ * would hold the lock for less, but its total could not commit with the items (a group that fails,
+ * or whose deliveries turn out duplicates, would leave them counted) and it would cost a round
+ * trip per group, which is what caps ingestion. The hour is the statement's now(), and a run
+ * closes only a minute after its hour (close-sync-runs.sql.ts): a group that began within the
+ * hour commits before its run can close.
+ * Only the first group of a source's hour (or one whose snapshot predates the run's commit)
+ * creates it (`created`): an upsert with the group's item count, which takes its lock before the
+ * items go in; that is once per source and hour. Its tds.sync.started event is written only
+ * when the row is new. Runs are locked in source order at creation and id order after, like
+ * FINISH_BATCH_SQL; two multi-source groups creating runs in the first instant of an hour could
+ * still deadlock, and the losing group is then written again delivery by delivery (InboxWriter).
  * $1 the deliveries, each with `items`: its queue items (QUEUE_ITEM_FIELDS, inbox_event_id null);
  * an item whose payload is a member of the body (Zoho's record under its module key) names
  * it in `payload_key` instead of carrying it, so the group's JSON holds each body once.
@@ -60,19 +86,69 @@ inbox AS (
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING id, idempotency_key
 ),
+-- Per source, the items of the deliveries stored: each becomes a queue item of the source's run.
+run_items AS (
+  SELECT d.source, sum(jsonb_array_length(d.items))::int AS items
+  FROM inbox
+  JOIN delivery d USING (idempotency_key)
+  WHERE d.status = 'queued'
+  GROUP BY d.source
+  HAVING sum(jsonb_array_length(d.items)) > 0
+),
+seen AS (
+  SELECT r.id, r.source
+  FROM tds_sync_runs r
+  WHERE r.kind = 'webhook' AND r.window_start = ${WEBHOOK_HOUR} AND r.source IN (SELECT source FROM run_items)
+),
+created AS (
+  INSERT INTO tds_sync_runs (kind, source, status, total, started_at, window_start)
+  SELECT 'webhook', ri.source, 'running', ri.items, now(), ${WEBHOOK_HOUR}
+  FROM run_items ri
+  WHERE ri.source NOT IN (SELECT source FROM seen)
+  ORDER BY ri.source
+  ON CONFLICT (source, window_start) WHERE kind = 'webhook' DO UPDATE SET total = tds_sync_runs.total + excluded.total
+  -- xmax is 0 on a row this statement inserted, our own xid on one it updated: only new runs announce themselves.
+  RETURNING id, kind, source, entity_type, total, xmax = 0 AS fresh
+),
+runs AS (
+  SELECT id, source FROM seen
+  UNION ALL
+  SELECT id, source FROM created
+),
 queued AS (${insertQueueItemsFrom(`(
-    SELECT it.source, inbox.id AS inbox_event_id, it.sync_run_id, it.entity_type, it.source_entity_id, it.operation,
+    SELECT it.source, inbox.id AS inbox_event_id, runs.id AS sync_run_id, it.entity_type, it.source_entity_id, it.operation,
            it.version, coalesce(it.payload, d.raw_payload -> it.payload_key) AS payload, it.priority, it.max_attempts,
            d.ordinality * 4294967296 + it.ordinality AS n
     FROM inbox
     JOIN delivery d USING (idempotency_key)
+    JOIN runs USING (source)
     CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(d.items) AS (${QUEUE_ITEM_FIELDS}, payload_key text)) WITH ORDINALITY AS it
     WHERE d.status = 'queued'
   ) AS i`)}
 ),
+-- The runs found existing take their items last: the aggregate over queued runs only once every
+-- queue item is in, so the run rows are locked (id order, as FINISH_BATCH_SQL) from here to commit.
+counted AS (
+  SELECT q.sync_run_id AS id, count(*)::int AS items FROM queued q GROUP BY q.sync_run_id
+),
+locked AS (
+  SELECT r.id, r.total + c.items AS total
+  FROM tds_sync_runs r
+  JOIN counted c USING (id)
+  WHERE r.id IN (SELECT id FROM seen)
+  ORDER BY r.id
+  FOR NO KEY UPDATE OF r
+),
+totals AS (
+  UPDATE tds_sync_runs r SET total = l.total FROM locked l WHERE r.id = l.id
+),
+started AS (${insertStartedEvents('(SELECT * FROM created WHERE fresh) AS c')}
+),
 received AS (${countReceived('queued')}),
 wake AS (
   SELECT ${NOTIFY_QUEUE} WHERE EXISTS (SELECT FROM queued)
+  UNION ALL
+  SELECT pg_notify('tds_outbox', '') WHERE EXISTS (SELECT FROM started)
 )
 SELECT inbox.id, inbox.idempotency_key AS "idempotencyKey",
        coalesce(array_agg(queued.id ORDER BY queued.id) FILTER (WHERE queued.id IS NOT NULL), '{}') AS "queueItemIds"

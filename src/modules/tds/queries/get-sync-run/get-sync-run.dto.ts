@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-export const SYNC_RUN_KINDS = ['pull', 'bulk', 'replay'] as const;
+export const SYNC_RUN_KINDS = ['pull', 'bulk', 'replay', 'webhook'] as const;
 export const SYNC_RUN_STATUSES = ['pending', 'running', 'completed', 'partial', 'failed', 'cancelled'] as const;
 
 export class SyncRunDto {
@@ -30,4 +30,11 @@ export class SyncRunDto {
   errorSummary: Record<string, unknown> | null;
   @ApiProperty({ type: String, nullable: true, description: 'Pull runs: the source cursor it started from' }) cursorFrom: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Pull runs: the source cursor it reached' }) cursorTo: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "Webhook runs: the hour (UTC) whose deliveries the run holds; it closes once that hour is over and they are processed",
+  })
+  windowStart: string | null;
 }

@@ -12,14 +12,16 @@ export const SYNC_RUN_COLUMNS = `
   CASE WHEN r.total = 0 THEN 1 ELSE least(r.processed::float8 / r.total, 1) END AS progress,
   (extract(epoch FROM COALESCE(r.completed_at, clock_timestamp()) - r.started_at) * 1000)::bigint AS "durationMs",
   r.created_at AS "createdAt", r.started_at AS "startedAt", r.completed_at AS "completedAt",
-  r.error_summary AS "errorSummary", r.cursor_from AS "cursorFrom", r.cursor_to AS "cursorTo"`;
+  r.error_summary AS "errorSummary", r.cursor_from AS "cursorFrom", r.cursor_to AS "cursorTo",
+  r.window_start AS "windowStart"`;
 
 export const GET_SYNC_RUN_SQL = `SELECT ${SYNC_RUN_COLUMNS} FROM tds_sync_runs r WHERE r.id = $1`;
 
-export type SyncRunRow = Omit<SyncRunDto, 'createdAt' | 'startedAt' | 'completedAt'> & {
+export type SyncRunRow = Omit<SyncRunDto, 'createdAt' | 'startedAt' | 'completedAt' | 'windowStart'> & {
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
+  windowStart: Date | null;
 };
 
 export function toSyncRunDto(row: SyncRunRow): SyncRunDto {
@@ -28,5 +30,6 @@ export function toSyncRunDto(row: SyncRunRow): SyncRunDto {
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     completedAt: row.completedAt?.toISOString() ?? null,
+    windowStart: row.windowStart?.toISOString() ?? null,
   };
 }
