@@ -12,6 +12,15 @@ module.exports = {
       to: { path: '^src/modules/([^/]+)/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/public\\.ts$'] },
     },
     {
+      name: 'bff-touches-no-database',
+      comment:
+        'The BFF owns no table and runs no SQL: it reads and acts through the buses (ARCHITECTURE §2). ' +
+        'Other modules stay behind their public.ts (module-reaches-into-another).',
+      severity: 'error',
+      from: { path: '^src/modules/bff/' },
+      to: { path: ['^src/shared/database/', '(^|/)node_modules/(typeorm|pg|pg-pool|@nestjs/typeorm|@electric-sql/pglite)/'] },
+    },
+    {
       name: 'shared-depends-on-a-module',
       comment: 'src/shared sits below every module.',
       severity: 'error',

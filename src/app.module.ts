@@ -11,6 +11,7 @@ import { AppCacheModule } from './shared/cache/app-cache.module.js';
 import { appConfig } from './shared/config/app.config.js';
 import { alertsConfig } from './shared/config/alerts.config.js';
 import { authConfig } from './shared/config/auth.config.js';
+import { bffConfig } from './shared/config/bff.config.js';
 import { cacheConfig } from './shared/config/cache.config.js';
 import { healthConfig } from './shared/config/health.config.js';
 import { databaseConfig } from './shared/config/database.config.js';
@@ -42,6 +43,7 @@ export const CONFIG_NAMESPACES = [
   jobsConfig,
   alertsConfig,
   healthConfig,
+  bffConfig,
 ];
 
 @Module({

@@ -14,6 +14,7 @@ export { TdsEntitySyncFailedEvent } from './events/tds-entity-sync-failed.event.
 export { TdsQueueEmptyEvent } from './events/tds-queue-empty.event.js';
 export { TdsDeadLetterEvent } from './events/tds-dead-letter.event.js';
 export { TdsDeadLetterReplayedEvent } from './events/tds-dead-letter-replayed.event.js';
+export { TdsDeadLetterResolvedEvent } from './events/tds-dead-letter-resolved.event.js';
 export { TdsAlertTriggeredEvent } from './events/tds-alert-triggered.event.js';
 export { TdsAlertAcknowledgedEvent } from './events/tds-alert-acknowledged.event.js';
 
@@ -44,3 +45,27 @@ export { AcknowledgeAlertCommand } from './commands/acknowledge-alert/acknowledg
 export { ListAlertsQuery } from './queries/list-alerts/list-alerts.query.js';
 export type { AlertPage, ListAlertsParams } from './queries/list-alerts/list-alerts.query.js';
 export type { AlertStatus, AlertView } from './alerts/alert-view.js';
+export { GetDashboardSummaryQuery } from './queries/get-dashboard-summary/get-dashboard-summary.query.js';
+export type { DashboardSummary } from './queries/get-dashboard-summary/get-dashboard-summary.query.js';
+export { GetThroughputQuery } from './queries/get-throughput/get-throughput.query.js';
+export type { ThroughputParams, ThroughputPoint, ThroughputSeries } from './queries/get-throughput/get-throughput.query.js';
+export { GetSyncRunErrorsQuery } from './queries/get-sync-run-errors/get-sync-run-errors.query.js';
+export type { SyncRunErrorCount } from './queries/get-sync-run-errors/get-sync-run-errors.query.js';
+export { FindOpenDeadLetterIdsQuery } from './queries/find-open-dead-letter-ids/find-open-dead-letter-ids.query.js';
+export type { OpenDeadLetterIds } from './queries/find-open-dead-letter-ids/find-open-dead-letter-ids.query.js';
+export { GetEntityTimelineQuery, TIMELINE_EVENT_KINDS } from './queries/get-entity-timeline/get-entity-timeline.query.js';
+export type { EntityTimeline, EntityTimelineParams, TimelineEvent, TimelineEventKind } from './queries/get-entity-timeline/get-entity-timeline.query.js';
+export { ListSyncRunsQuery } from './queries/list-sync-runs/list-sync-runs.query.js';
+export type { ListSyncRunsParams, SyncRunPage } from './queries/list-sync-runs/list-sync-runs.query.js';
+export { ListDeadLettersQuery } from './queries/list-dead-letters/list-dead-letters.query.js';
+export type { ListDeadLettersFilters } from './queries/list-dead-letters/list-dead-letters.query.js';
+export type { DeadLetterDto, DeadLetterPageDto } from './queries/list-dead-letters/list-dead-letters.dto.js';
+export { ListEntityTypesQuery } from './queries/list-entity-types/list-entity-types.query.js';
+export type { EntityTypeStatusDto } from './queries/list-entity-types/list-entity-types.dto.js';
+
+// Request DTOs the BFF's routes validate with, so both surfaces refuse the same input the same way.
+export { ListSyncRunsParamsDto } from './queries/list-sync-runs/list-sync-runs.dto.js';
+export { ListDeadLettersParamsDto } from './queries/list-dead-letters/list-dead-letters.dto.js';
+export { ListAlertsParamsDto } from './queries/list-alerts/list-alerts.dto.js';
+export { MAX_REPLAY_BATCH, ReplayDeadLettersDto, ReplayDeadLettersResponseDto } from './commands/replay-dead-letters/replay-dead-letters.dto.js';
+export { ResolveDeadLetterDto, ResolveDeadLetterResponseDto } from './commands/resolve-dead-letter/resolve-dead-letter.dto.js';

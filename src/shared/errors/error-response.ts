@@ -68,8 +68,13 @@ function clientStatusOf(exception: unknown): number | undefined {
  * a connection lost (class 08). The same request may well succeed a moment later.
  */
 const TRANSIENT_SQLSTATE = /^(57014|55P03|40001|40P01|53300|57P0[123]|08...)$/;
-/** pg-pool's words when no pooled connection came within DATABASE_CONNECT_TIMEOUT_MS; they carry no code. */
-const POOL_TIMEOUT = /^timeout exceeded when trying to connect$/;
+/** The database unreachable: refused, reset or timed out on the network (Node's codes, not SQLSTATEs). */
+const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)$/;
+/**
+ * pg's words for a connection that failed without a code: no pooled connection within
+ * DATABASE_CONNECT_TIMEOUT_MS, or the server went away mid-request.
+ */
+const CODELESS_LOSS = /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?)$/;
 
 const DATABASE_BUSY: ErrorBody = {
   statusCode: 503,
@@ -82,8 +87,8 @@ function isTransientDatabaseError(exception: unknown): boolean {
   if (typeof exception !== 'object' || exception === null) return false;
   const { code, message, driverError } = exception as { code?: unknown; message?: unknown; driverError?: { code?: unknown } };
   const sqlState = driverError?.code ?? code;
-  if (typeof sqlState === 'string') return TRANSIENT_SQLSTATE.test(sqlState);
-  return typeof message === 'string' && POOL_TIMEOUT.test(message);
+  if (typeof sqlState === 'string') return TRANSIENT_SQLSTATE.test(sqlState) || UNREACHABLE.test(sqlState);
+  return typeof message === 'string' && CODELESS_LOSS.test(message);
 }
 
 export function toErrorResponse(exception: unknown): ErrorResponse {

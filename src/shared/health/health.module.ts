@@ -12,6 +12,7 @@ import { LoopsHealthIndicator } from './loops.health.js';
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
   providers: [DatabaseHealthIndicator, CacheHealthIndicator, LivenessRegistry, LoopsHealthIndicator],
-  exports: [LivenessRegistry],
+  // The indicators too, for the BFF's cheap status route (it runs no SQL of its own).
+  exports: [LivenessRegistry, DatabaseHealthIndicator, CacheHealthIndicator],
 })
 export class HealthModule {}

@@ -2,6 +2,7 @@ import type { DomainEvent, EventMeta } from '../../../shared/events/domain-event
 import { TdsAlertAcknowledgedEvent } from './tds-alert-acknowledged.event.js';
 import { TdsAlertTriggeredEvent } from './tds-alert-triggered.event.js';
 import { TdsDeadLetterReplayedEvent } from './tds-dead-letter-replayed.event.js';
+import { TdsDeadLetterResolvedEvent } from './tds-dead-letter-resolved.event.js';
 import { TdsDeadLetterEvent } from './tds-dead-letter.event.js';
 import { TdsEntitySyncFailedEvent } from './tds-entity-sync-failed.event.js';
 import { TdsEntitySyncedEvent } from './tds-entity-synced.event.js';
@@ -22,6 +23,7 @@ const classes: EventClass[] = [
   TdsQueueEmptyEvent,
   TdsDeadLetterEvent,
   TdsDeadLetterReplayedEvent,
+  TdsDeadLetterResolvedEvent,
   TdsAlertTriggeredEvent,
   TdsAlertAcknowledgedEvent,
 ];

@@ -3,6 +3,7 @@ import type { ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../../../shared/database/sql.js';
 import { deadLetterNotOpen } from './dead-letter.errors.js';
+import { RESOLVE_DEAD_LETTER_SQL } from './resolve-dead-letter.sql.js';
 import { ResolveDeadLetterCommand } from './resolve-dead-letter.command.js';
 import type { ResolveDeadLetterResult } from './resolve-dead-letter.command.js';
 
@@ -13,9 +14,7 @@ export class ResolveDeadLetterHandler implements ICommandHandler<ResolveDeadLett
   async execute({ deadLetterId, resolvedBy, note }: ResolveDeadLetterCommand): Promise<ResolveDeadLetterResult> {
     const [row] = await queryRows<{ resolvedAt: Date }>(
       this.dataSource,
-      `UPDATE tds_dead_letters SET resolved_at = clock_timestamp(), resolved_by = $2, resolution_note = $3
-       WHERE id = $1 AND resolved_at IS NULL
-       RETURNING resolved_at AS "resolvedAt"`,
+      RESOLVE_DEAD_LETTER_SQL,
       [deadLetterId, resolvedBy, note],
     );
     if (!row) throw await deadLetterNotOpen(this.dataSource, deadLetterId);
