@@ -14,6 +14,7 @@ import { authorize } from './shared/auth/api-key.guard.js';
 import { ROUTE_ACCESS, type RouteAccess } from './shared/auth/auth.decorators.js';
 import { BodyGates } from './shared/http/body-gates.js';
 import { BULK_BODY_LIMIT } from './shared/http/bulk-body-limit.decorator.js';
+import { serveDashboardPage } from './shared/http/dashboard-page.js';
 import { routeConfigEntry } from './shared/http/route-config.js';
 import { serverTimeouts } from './shared/http/server-timeouts.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './shared/json/json-depth.js';
@@ -46,6 +47,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     loggerInstance: logger,
     genReqId,
     bodyLimit: config.bodyLimitBytes,
+    // A record id may be 200 characters (GET …/entities/:entityType/:sourceEntityId), each up to
+    // 4 UTF-8 bytes of 3 characters when percent-encoded; Fastify's default of 100 answers 414.
+    routerOptions: { maxParamLength: 2400 },
     ...serverTimeouts(config),
     // Fastify answers a few malformed requests (undecodable URLs) before any handler or hook.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -64,6 +68,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   );
   try {
     await configureHttp(app, config);
+    serveDashboardPage(app);
     setUpSwagger(app);
     return app;
   } catch (error) {

@@ -46,7 +46,8 @@ export default async function globalSetup(): Promise<void> {
   );
 }
 
-function isCi(): boolean {
+/** `CI` set to anything but empty, `false` or `0`: missing test prerequisites fail the run instead of skipping. */
+export function isCi(): boolean {
   const ci = process.env.CI?.toLowerCase();
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
