@@ -37,6 +37,8 @@ export type { SyncRunDto } from './queries/get-sync-run/get-sync-run.dto.js';
 export { CancelSyncRunCommand } from './commands/cancel-sync-run/cancel-sync-run.command.js';
 export { ReplayDeadLettersCommand } from './commands/replay-dead-letters/replay-dead-letters.command.js';
 export type { ReplayDeadLettersResult } from './commands/replay-dead-letters/replay-dead-letters.command.js';
+export { ReplayDeadLetterSelectionCommand } from './commands/replay-dead-letters/replay-dead-letter-selection.command.js';
+export type { DeadLetterSelection, ReplaySelectionResult } from './commands/replay-dead-letters/replay-dead-letter-selection.command.js';
 export { ListJobRunsQuery } from './queries/list-job-runs/list-job-runs.query.js';
 export type { JobRun, JobRunsView, JobStatus } from './queries/list-job-runs/list-job-runs.query.js';
 export { EvaluateAlertsCommand } from './commands/evaluate-alerts/evaluate-alerts.command.js';
@@ -51,8 +53,6 @@ export { GetThroughputQuery } from './queries/get-throughput/get-throughput.quer
 export type { ThroughputParams, ThroughputPoint, ThroughputSeries } from './queries/get-throughput/get-throughput.query.js';
 export { GetSyncRunErrorsQuery } from './queries/get-sync-run-errors/get-sync-run-errors.query.js';
 export type { SyncRunErrorCount } from './queries/get-sync-run-errors/get-sync-run-errors.query.js';
-export { FindOpenDeadLetterIdsQuery } from './queries/find-open-dead-letter-ids/find-open-dead-letter-ids.query.js';
-export type { OpenDeadLetterIds } from './queries/find-open-dead-letter-ids/find-open-dead-letter-ids.query.js';
 export { GetEntityTimelineQuery, TIMELINE_EVENT_KINDS } from './queries/get-entity-timeline/get-entity-timeline.query.js';
 export type { EntityTimeline, EntityTimelineParams, TimelineEvent, TimelineEventKind } from './queries/get-entity-timeline/get-entity-timeline.query.js';
 export { ListSyncRunsQuery } from './queries/list-sync-runs/list-sync-runs.query.js';
@@ -67,5 +67,5 @@ export type { EntityTypeStatusDto } from './queries/list-entity-types/list-entit
 export { ListSyncRunsParamsDto } from './queries/list-sync-runs/list-sync-runs.dto.js';
 export { ListDeadLettersParamsDto } from './queries/list-dead-letters/list-dead-letters.dto.js';
 export { ListAlertsParamsDto } from './queries/list-alerts/list-alerts.dto.js';
-export { MAX_REPLAY_BATCH, ReplayDeadLettersDto, ReplayDeadLettersResponseDto } from './commands/replay-dead-letters/replay-dead-letters.dto.js';
+export { ReplayDeadLettersDto, ReplayDeadLettersResponseDto } from './commands/replay-dead-letters/replay-dead-letters.dto.js';
 export { ResolveDeadLetterDto, ResolveDeadLetterResponseDto } from './commands/resolve-dead-letter/resolve-dead-letter.dto.js';

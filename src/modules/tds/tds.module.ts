@@ -53,6 +53,7 @@ import { CancelSyncRunController } from './commands/cancel-sync-run/cancel-sync-
 import { CancelSyncRunHandler } from './commands/cancel-sync-run/cancel-sync-run.handler.js';
 import { GetSyncRunController } from './queries/get-sync-run/get-sync-run.controller.js';
 import { GetSyncRunHandler } from './queries/get-sync-run/get-sync-run.handler.js';
+import { ReplayDeadLetterSelectionHandler } from './commands/replay-dead-letters/replay-dead-letter-selection.handler.js';
 import { ReplayDeadLettersHandler } from './commands/replay-dead-letters/replay-dead-letters.handler.js';
 import { ListSyncRunsController } from './queries/list-sync-runs/list-sync-runs.controller.js';
 import { ListSyncRunsHandler } from './queries/list-sync-runs/list-sync-runs.handler.js';
@@ -131,6 +132,7 @@ import { GetEntityTimelineHandler } from './queries/get-entity-timeline/get-enti
     ListEntityTypesHandler,
     CancelSyncRunHandler,
     ReplayDeadLettersHandler,
+    ReplayDeadLetterSelectionHandler,
     GetDashboardSummaryHandler,
     GetThroughputHandler,
     GetSyncRunErrorsHandler,

@@ -1,17 +1,11 @@
 import { Body, HttpCode, Post } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { actorOf } from '../../../../shared/auth/actor.js';
 import { CurrentPrincipal, Roles } from '../../../../shared/auth/auth.decorators.js';
 import type { Principal } from '../../../../shared/auth/principal.js';
-import {
-  FindOpenDeadLetterIdsQuery,
-  MAX_REPLAY_BATCH,
-  ReplayDeadLettersCommand,
-  ReplayDeadLettersDto,
-  ReplayDeadLettersResponseDto,
-} from '../../../tds/public.js';
-import type { OpenDeadLetterIds, ReplayDeadLettersResult } from '../../../tds/public.js';
+import { ReplayDeadLetterSelectionCommand, ReplayDeadLettersDto, ReplayDeadLettersResponseDto } from '../../../tds/public.js';
+import type { DeadLetterSelection, ReplaySelectionResult } from '../../../tds/public.js';
 import { BffCache } from '../../cache/bff-cache.js';
 import { BffActionResponses, BffController } from '../../http/bff-routes.js';
 
@@ -19,7 +13,6 @@ import { BffActionResponses, BffController } from '../../http/bff-routes.js';
 export class BffReplayDeadLettersController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly queryBus: QueryBus,
     private readonly cache: BffCache,
   ) {}
 
@@ -41,14 +34,11 @@ export class BffReplayDeadLettersController {
   @BffActionResponses()
   @ApiResponse({ status: 422, description: 'VALIDATION_FAILED: both or neither of ids and filter, or a malformed one' })
   async replay(@Body() body: ReplayDeadLettersDto, @CurrentPrincipal() principal: Principal): Promise<ReplayDeadLettersResponseDto> {
-    const { ids, more }: OpenDeadLetterIds = body.ids
-      ? { ids: body.ids, more: false }
-      : await this.queryBus.execute(new FindOpenDeadLetterIdsQuery(body.filter ?? {}, MAX_REPLAY_BATCH));
-    const result = await this.commandBus.execute<ReplayDeadLettersCommand, ReplayDeadLettersResult>(
-      new ReplayDeadLettersCommand(ids, actorOf(principal)),
+    const result: ReplaySelectionResult = await this.commandBus.execute(
+      new ReplayDeadLetterSelectionCommand(body as DeadLetterSelection, actorOf(principal)),
     );
     // A replay closes dead letters, queues items (the entities' backlog) and opens a run.
     await this.cache.invalidate(['deadLetters', 'entities', 'runs', 'dashboard']);
-    return { syncRunId: result.syncRunId, replayed: result.replayed.length, skipped: result.skipped, more };
+    return result;
   }
 }

@@ -1,23 +1,18 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { actorOf } from '../../../../shared/auth/actor.js';
 import { CurrentPrincipal, Roles } from '../../../../shared/auth/auth.decorators.js';
 import type { Principal } from '../../../../shared/auth/principal.js';
-import { FindOpenDeadLetterIdsQuery } from '../../queries/find-open-dead-letter-ids/find-open-dead-letter-ids.query.js';
-import type { OpenDeadLetterIds } from '../../queries/find-open-dead-letter-ids/find-open-dead-letter-ids.query.js';
-import { ReplayDeadLettersCommand } from './replay-dead-letters.command.js';
-import type { ReplayDeadLettersResult } from './replay-dead-letters.command.js';
-import { MAX_REPLAY_BATCH, ReplayDeadLettersDto, ReplayDeadLettersResponseDto } from './replay-dead-letters.dto.js';
+import { ReplayDeadLetterSelectionCommand } from './replay-dead-letter-selection.command.js';
+import type { DeadLetterSelection } from './replay-dead-letter-selection.command.js';
+import { ReplayDeadLettersDto, ReplayDeadLettersResponseDto } from './replay-dead-letters.dto.js';
 
 @ApiTags('dead letters')
 @ApiBearerAuth()
 @Controller('api/tds/dead-letter')
 export class ReplayDeadLettersController {
-  constructor(
-    private readonly commandBus: CommandBus,
-    private readonly queryBus: QueryBus,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Post('replay')
   @HttpCode(202)
@@ -39,13 +34,7 @@ export class ReplayDeadLettersController {
   @ApiResponse({ status: 401, description: 'AUTH.MISSING_API_KEY or AUTH.INVALID_API_KEY' })
   @ApiResponse({ status: 403, description: 'AUTH.INSUFFICIENT_ROLE: operator or higher is needed' })
   @ApiResponse({ status: 422, description: 'VALIDATION_FAILED: both or neither of ids and filter, or a malformed one' })
-  async replay(@Body() body: ReplayDeadLettersDto, @CurrentPrincipal() principal: Principal): Promise<ReplayDeadLettersResponseDto> {
-    // The filter picks open ids first; the command then replays those still open when it locks
-    // them (a concurrent replay or resolve turns the others into skipped).
-    const { ids, more }: OpenDeadLetterIds = body.ids
-      ? { ids: body.ids, more: false }
-      : await this.queryBus.execute(new FindOpenDeadLetterIdsQuery(body.filter ?? {}, MAX_REPLAY_BATCH));
-    const result: ReplayDeadLettersResult = await this.commandBus.execute(new ReplayDeadLettersCommand(ids, actorOf(principal)));
-    return { syncRunId: result.syncRunId, replayed: result.replayed.length, skipped: result.skipped, more };
+  replay(@Body() body: ReplayDeadLettersDto, @CurrentPrincipal() principal: Principal): Promise<ReplayDeadLettersResponseDto> {
+    return this.commandBus.execute(new ReplayDeadLetterSelectionCommand(body as DeadLetterSelection, actorOf(principal)));
   }
 }
