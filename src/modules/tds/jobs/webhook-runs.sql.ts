@@ -1,4 +1,4 @@
-import { insertClosingEvents, nextRunStatus, webhookHourOver } from '../queue/close-sync-runs.sql.js';
+import { insertClosingEvents, nextRunStatus, openRunItems, webhookHourOver } from '../queue/close-sync-runs.sql.js';
 
 /**
  * Closes the webhook runs whose hour is over and whose items have all been processed: those whose
@@ -16,7 +16,7 @@ export const CLOSE_ENDED_WEBHOOK_RUNS_SQL = `
 WITH due AS (
   SELECT r.id, r.kind, r.window_start, r.total, r.processed, r.succeeded, r.failed, r.skipped
   FROM tds_sync_runs r
-  WHERE r.kind = 'webhook' AND r.status = 'running' AND ${webhookHourOver('r')} AND r.processed >= r.total
+  WHERE r.kind = 'webhook' AND r.status = 'running' AND ${webhookHourOver('r')} AND ${openRunItems('r')} = 0
   ORDER BY r.id
   FOR UPDATE OF r SKIP LOCKED
 ), runs AS (

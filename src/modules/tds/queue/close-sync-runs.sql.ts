@@ -18,14 +18,26 @@ const WEBHOOK_RUN_CLOSES_AFTER = `interval '1 hour 1 minute'`;
 export const webhookHourOver = (r: string) => `${r}.window_start + ${WEBHOOK_RUN_CLOSES_AFTER} <= now()`;
 
 /**
- * The status of the open run `r` (columns kind, window_start, total and the counters as they
- * are now): running while items are unprocessed, or while a webhook run's hour is not over;
- * then completed when nothing failed, failed when nothing succeeded or was skipped, else partial.
+ * Items of the run `r` still to be applied (pending, or waiting for a retry): a probe of
+ * tds_sync_queue_run_open_idx, which holds only open items. A webhook run's stored total is what
+ * the workers have finished (its deliveries keep arriving, and raising the row's total on every
+ * ingestion group would make concurrent groups queue on that one row lock until each commits),
+ * so what it reports as total adds these.
+ */
+export const openRunItems = (r: string) =>
+  `(SELECT count(*)::int FROM tds_sync_queue q WHERE q.sync_run_id = ${r}.id AND q.status IN ('pending', 'retry'))`;
+
+/**
+ * The status of the open run `r` (columns id, kind, window_start, total and the counters as they
+ * are now): running while items are unprocessed, or while a webhook run's hour is not over or
+ * items of it are still open; then completed when nothing failed, failed when nothing succeeded
+ * or was skipped, else partial. A batch that sees another batch's items still open leaves the
+ * run to that batch or to the webhook-runs job.
  */
 export const nextRunStatus = (r: string) => `
     CASE
       WHEN ${r}.processed < ${r}.total THEN 'running'
-      WHEN ${r}.kind = 'webhook' AND NOT (${webhookHourOver(r)}) THEN 'running'
+      WHEN ${r}.kind = 'webhook' AND (NOT (${webhookHourOver(r)}) OR ${openRunItems(r)} > 0) THEN 'running'
       WHEN ${r}.failed = 0 THEN 'completed'
       WHEN ${r}.succeeded + ${r}.skipped = 0 THEN 'failed'
       ELSE 'partial'

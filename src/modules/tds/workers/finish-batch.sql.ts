@@ -21,7 +21,9 @@ WITH d AS (
   FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[]) AS d (run_id, succeeded, failed, skipped)
   GROUP BY run_id
 ), locked AS (
-  SELECT r.id, r.kind, r.window_start, r.total, r.status IN ('pending', 'running') AS open,
+  SELECT r.id, r.kind, r.window_start, r.status IN ('pending', 'running') AS open,
+         -- A webhook run's total grows as its items finish (openRunItems, close-sync-runs.sql.ts).
+         CASE WHEN r.kind = 'webhook' THEN r.total + d.succeeded + d.failed + d.skipped ELSE r.total END AS total,
          r.processed + d.succeeded + d.failed + d.skipped AS processed,
          r.succeeded + d.succeeded AS succeeded, r.failed + d.failed AS failed, r.skipped + d.skipped AS skipped
   FROM tds_sync_runs r
@@ -33,7 +35,7 @@ WITH d AS (
   FROM locked l
 ), runs AS (
   UPDATE tds_sync_runs r
-  SET processed = x.processed, succeeded = x.succeeded, failed = x.failed, skipped = x.skipped,
+  SET total = x.total, processed = x.processed, succeeded = x.succeeded, failed = x.failed, skipped = x.skipped,
       status = COALESCE(x.next_status, r.status),
       completed_at = CASE WHEN x.next_status IN ${CLOSED_RUN_STATUSES} THEN clock_timestamp() ELSE r.completed_at END
   FROM decided x

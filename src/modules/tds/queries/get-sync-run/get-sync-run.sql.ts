@@ -1,4 +1,8 @@
+import { openRunItems } from '../../queue/close-sync-runs.sql.js';
 import type { SyncRunDto } from './get-sync-run.dto.js';
+
+/** An open webhook run's total: what the workers finished and what is still open (openRunItems). */
+const REPORTED_TOTAL = `CASE WHEN r.kind = 'webhook' AND r.status = 'running' THEN r.total + ${openRunItems('r')} ELSE r.total END`;
 
 /**
  * A run as SyncRunDto reports it, over `tds_sync_runs r`: in a SELECT, or in the RETURNING of
@@ -8,8 +12,8 @@ import type { SyncRunDto } from './get-sync-run.dto.js';
  */
 export const SYNC_RUN_COLUMNS = `
   r.id, r.kind, r.source, r.entity_type AS "entityType", r.status,
-  r.total, r.processed, r.succeeded, r.failed, r.skipped,
-  CASE WHEN r.total = 0 THEN 1 ELSE least(r.processed::float8 / r.total, 1) END AS progress,
+  ${REPORTED_TOTAL} AS total, r.processed, r.succeeded, r.failed, r.skipped,
+  CASE WHEN ${REPORTED_TOTAL} = 0 THEN 1 ELSE least(r.processed::float8 / ${REPORTED_TOTAL}, 1) END AS progress,
   (extract(epoch FROM COALESCE(r.completed_at, clock_timestamp()) - r.started_at) * 1000)::bigint AS "durationMs",
   r.created_at AS "createdAt", r.started_at AS "startedAt", r.completed_at AS "completedAt",
   r.error_summary AS "errorSummary", r.cursor_from AS "cursorFrom", r.cursor_to AS "cursorTo",
