@@ -2,7 +2,7 @@
 
 const count = new Intl.NumberFormat('en');
 
-export const formatCount = (n: number): string => count.format(n);
+export const formatCount = (n: number | null): string => (n === null ? '—' : count.format(n));
 
 export const formatPercent = (ratio: number | null): string => (ratio === null ? '—' : `${(ratio * 100).toFixed(1)}%`);
 

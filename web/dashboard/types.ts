@@ -47,7 +47,8 @@ export interface DeadLetter {
 
 export interface EntityTypeSummary {
   entityType: string;
-  mirrored: number;
+  /** Null in the dashboard (it leaves the mirror uncounted); GET entities counts it. */
+  mirrored: number | null;
   lastSuccessfulSyncAt: string | null;
   lagSeconds: number | null;
   pending: number;

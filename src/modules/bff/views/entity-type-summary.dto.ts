@@ -8,7 +8,13 @@ const ENTITY_STATES: readonly EntityState[] = ['on_time', 'delayed', 'error'];
 
 export class EntityTypeSummaryDto {
   @ApiProperty({ example: 'product' }) entityType: string;
-  @ApiProperty({ example: 1200, description: 'Records in the mirror, deleted ones left out' }) mirrored: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 1200,
+    description: 'Records in the mirror, deleted ones left out; null in the dashboard, which leaves the mirror uncounted (GET entities counts it)',
+  })
+  mirrored: number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Minute of the last applied or unchanged item' })
   lastSuccessfulSyncAt: string | null;
   @ApiProperty({ type: Number, nullable: true, example: 12, description: 'Age in seconds of the oldest pending item of the type; null when none is pending' })

@@ -98,7 +98,7 @@ export class GetDashboardController {
       this.queryBus.execute<ListSyncRunsQuery, SyncRunPage>(new ListSyncRunsQuery({ limit: RECENT_RUNS })),
       this.queryBus.execute<ListAlertsQuery, AlertPage>(new ListAlertsQuery({ status: 'open', limit: SHOWN_ALERTS })),
       this.queryBus.execute<ListAlertsQuery, AlertPage>(new ListAlertsQuery({ status: 'active', limit: ACTIVE_ALERTS_LIMIT })),
-      this.queryBus.execute<ListEntityTypesQuery, EntityTypeStatusDto[]>(new ListEntityTypesQuery()),
+      this.queryBus.execute<ListEntityTypesQuery, EntityTypeStatusDto[]>(new ListEntityTypesQuery({ mirrorCounts: false })),
     ]);
     const perMinute = series.points.map(toThroughputPoint);
     const health = assessHealth(

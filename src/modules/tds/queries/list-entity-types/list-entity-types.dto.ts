@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class EntityTypeStatusDto {
   @ApiProperty({ example: 'product' }) entityType: string;
-  @ApiProperty({ description: 'Records in the mirror, deleted ones left out' }) mirrored: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Records in the mirror, deleted ones left out (null only when the query was asked not to count them)' })
+  mirrored: number | null;
   @ApiProperty({ description: 'Queue items waiting: pending or due for a retry' }) pendingItems: number;
   @ApiProperty({
     type: Number,

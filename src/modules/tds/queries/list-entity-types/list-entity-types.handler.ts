@@ -16,8 +16,8 @@ export class ListEntityTypesHandler implements IQueryHandler<ListEntityTypesQuer
     private readonly processors: EntityProcessorRegistry,
   ) {}
 
-  async execute(): Promise<EntityTypeStatusDto[]> {
-    const rows = await queryRows<EntityTypeRow>(this.dataSource, LIST_ENTITY_TYPES_SQL, [this.processors.types()]);
+  async execute({ options }: ListEntityTypesQuery): Promise<EntityTypeStatusDto[]> {
+    const rows = await queryRows<EntityTypeRow>(this.dataSource, LIST_ENTITY_TYPES_SQL, [this.processors.types(), options.mirrorCounts]);
     return rows.map((row) => ({ ...row, lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null }));
   }
 }

@@ -23,7 +23,8 @@ WITH types AS (
 ), dead_letters AS (
   SELECT entity_type, count(*)::int AS n FROM tds_dead_letters WHERE resolved_at IS NULL AND replayed_at IS NULL GROUP BY entity_type
 ), mirrored AS (
-  SELECT entity_type, count(*)::int AS n FROM tds_entities WHERE NOT deleted GROUP BY entity_type
+  -- $2 false: a one-time filter, the mirror is not read at all.
+  SELECT entity_type, count(*)::int AS n FROM tds_entities WHERE $2::boolean AND NOT deleted GROUP BY entity_type
 ), day AS (
   SELECT entity_type, sum(applied)::int AS applied, sum(failed)::int AS failed,
          sum(applied + unchanged + superseded)::float8 AS succeeded,
@@ -33,7 +34,7 @@ WITH types AS (
   GROUP BY entity_type
 )
 SELECT t.entity_type AS "entityType",
-       COALESCE(mi.n, 0) AS mirrored,
+       CASE WHEN $2::boolean THEN COALESCE(mi.n, 0) END AS mirrored,
        COALESCE(b.n, 0) AS "pendingItems",
        b.oldest_pending_age AS "oldestPendingAgeSeconds",
        COALESCE(d.n, 0) AS "openDeadLetters",
