@@ -34,6 +34,7 @@ export { ListMirrorEntitiesQuery } from './queries/list-mirror-entities/list-mir
 export type { MirrorEntity, MirrorEntityPage } from './queries/list-mirror-entities/list-mirror-entities.query.js';
 export { GetSyncRunQuery } from './queries/get-sync-run/get-sync-run.query.js';
 export type { SyncRunDto } from './queries/get-sync-run/get-sync-run.dto.js';
+export { SYNC_RUN_KINDS, SYNC_RUN_STATUSES } from './queries/get-sync-run/get-sync-run.dto.js';
 export { CancelSyncRunCommand } from './commands/cancel-sync-run/cancel-sync-run.command.js';
 export { ReplayDeadLettersCommand } from './commands/replay-dead-letters/replay-dead-letters.command.js';
 export type { ReplayDeadLettersResult } from './commands/replay-dead-letters/replay-dead-letters.command.js';

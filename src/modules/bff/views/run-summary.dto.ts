@@ -1,17 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SYNC_RUN_KINDS, SYNC_RUN_STATUSES } from '../../tds/public.js';
 import type { SyncRunDto, SyncRunErrorCount } from '../../tds/public.js';
 import { formatDuration } from '../domain/duration.js';
 import { progressPercent, runSuccessRate } from '../domain/run-progress.js';
 
-const RUN_KINDS = ['pull', 'bulk', 'replay', 'webhook'] as const;
-const RUN_STATUSES = ['pending', 'running', 'completed', 'partial', 'failed', 'cancelled'] as const;
-
 export class RunSummaryDto {
   @ApiProperty({ example: 17 }) id: number;
-  @ApiProperty({ enum: RUN_KINDS }) kind: string;
+  @ApiProperty({ enum: SYNC_RUN_KINDS }) kind: SyncRunDto['kind'];
   @ApiProperty({ example: 'zoho' }) source: string;
   @ApiProperty({ type: String, nullable: true, example: 'product' }) entityType: string | null;
-  @ApiProperty({ enum: RUN_STATUSES }) status: string;
+  @ApiProperty({ enum: SYNC_RUN_STATUSES }) status: SyncRunDto['status'];
   @ApiProperty({ example: 200 }) total: number;
   @ApiProperty({ example: 150 }) processed: number;
   @ApiProperty({ example: 140 }) succeeded: number;
