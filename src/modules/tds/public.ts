@@ -68,5 +68,5 @@ export type { EntityTypeStatusDto } from './queries/list-entity-types/list-entit
 export { ListSyncRunsParamsDto } from './queries/list-sync-runs/list-sync-runs.dto.js';
 export { ListDeadLettersParamsDto } from './queries/list-dead-letters/list-dead-letters.dto.js';
 export { ListAlertsParamsDto } from './queries/list-alerts/list-alerts.dto.js';
-export { ReplayDeadLettersDto, ReplayDeadLettersResponseDto } from './commands/replay-dead-letters/replay-dead-letters.dto.js';
+export { ReplayDeadLettersDocs, ReplayDeadLettersDto } from './commands/replay-dead-letters/replay-dead-letters.dto.js';
 export { ResolveDeadLetterDto, ResolveDeadLetterResponseDto } from './commands/resolve-dead-letter/resolve-dead-letter.dto.js';

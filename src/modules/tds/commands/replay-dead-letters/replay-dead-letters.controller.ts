@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { actorOf } from '../../../../shared/auth/actor.js';
 import { CurrentPrincipal, Roles } from '../../../../shared/auth/auth.decorators.js';
 import type { Principal } from '../../../../shared/auth/principal.js';
 import { ReplayDeadLetterSelectionCommand } from './replay-dead-letter-selection.command.js';
-import type { DeadLetterSelection } from './replay-dead-letter-selection.command.js';
-import { ReplayDeadLettersDto, ReplayDeadLettersResponseDto } from './replay-dead-letters.dto.js';
+import type { DeadLetterSelection, ReplaySelectionResult } from './replay-dead-letter-selection.command.js';
+import { ReplayDeadLettersDocs, ReplayDeadLettersDto } from './replay-dead-letters.dto.js';
 
 @ApiTags('dead letters')
 @ApiBearerAuth()
@@ -23,18 +23,10 @@ export class ReplayDeadLettersController {
       'By ids (1..1000) or by filter (the oldest open dead letters matching it, at most 1000 per call). ' +
       'An id that is unknown or no longer open is reported in skipped, not refused.',
   })
-  @ApiBody({
-    type: ReplayDeadLettersDto,
-    examples: {
-      byIds: { summary: 'These dead letters', value: { ids: [41, 42] } },
-      byFilter: { summary: 'The open ones matching a filter', value: { filter: { entityType: 'product', errorCode: 'VALIDATION_FAILED' } } },
-    },
-  })
-  @ApiResponse({ status: 202, type: ReplayDeadLettersResponseDto })
+  @ReplayDeadLettersDocs()
   @ApiResponse({ status: 401, description: 'AUTH.MISSING_API_KEY or AUTH.INVALID_API_KEY' })
   @ApiResponse({ status: 403, description: 'AUTH.INSUFFICIENT_ROLE: operator or higher is needed' })
-  @ApiResponse({ status: 422, description: 'VALIDATION_FAILED: both or neither of ids and filter, or a malformed one' })
-  replay(@Body() body: ReplayDeadLettersDto, @CurrentPrincipal() principal: Principal): Promise<ReplayDeadLettersResponseDto> {
+  replay(@Body() body: ReplayDeadLettersDto, @CurrentPrincipal() principal: Principal): Promise<ReplaySelectionResult> {
     return this.commandBus.execute(new ReplayDeadLetterSelectionCommand(body as DeadLetterSelection, actorOf(principal)));
   }
 }

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -74,3 +75,17 @@ export class ReplayDeadLettersResponseDto {
   @ApiProperty({ description: 'By filter: more open dead letters match than one call replays (call again). Always false by ids' })
   more: boolean;
 }
+
+/** The request's two forms with examples, the answer and its refusal, in the OpenAPI document of each bulk-replay route (TDS and BFF). */
+export const ReplayDeadLettersDocs = () =>
+  applyDecorators(
+    ApiBody({
+      type: ReplayDeadLettersDto,
+      examples: {
+        byIds: { summary: 'These dead letters', value: { ids: [41, 42] } },
+        byFilter: { summary: 'The open ones matching a filter', value: { filter: { entityType: 'product', errorCode: 'VALIDATION_FAILED' } } },
+      },
+    }),
+    ApiResponse({ status: 202, type: ReplayDeadLettersResponseDto }),
+    ApiResponse({ status: 422, description: 'VALIDATION_FAILED: both or neither of ids and filter, or a malformed one' }),
+  );
