@@ -143,6 +143,11 @@ describePostgres('GET /api/tds/entities/:entityType/:sourceEntityId (GetEntityTi
     const missing = await timeline('customer/never-seen-1');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ statusCode: 404, error: 'ENTITY.NOT_FOUND' });
+    // The longest ids enqueue takes (200 UTF-16 units), percent-encoded in the path: looked up, not 414.
+    for (const id of ['a'.repeat(200), 'é'.repeat(200), '\u{1D11E}'.repeat(100)]) {
+      const long = await timeline(`customer/${encodeURIComponent(id)}`);
+      expect({ length: id.length, status: long.statusCode, error: long.json().error }).toEqual({ length: 200, status: 404, error: 'ENTITY.NOT_FOUND' });
+    }
 
     const refused: [string, string][] = [
       ['customer/x?limit=0', 'limit'],
