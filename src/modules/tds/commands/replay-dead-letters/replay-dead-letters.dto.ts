@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiProperty, ApiPropertyOptional, ApiResponse, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,20 +13,13 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { OptionalTextFilter } from '../../../../shared/validation/text-filter.decorator.js';
+import { ListDeadLettersParamsDto } from '../../queries/list-dead-letters/list-dead-letters.dto.js';
 
 /** Dead letters one call replays, by ids or by filter: one run, one transaction of bounded size. */
 export const MAX_REPLAY_BATCH = 1000;
 
-export class ReplayFilterDto {
-  @ApiPropertyOptional({ example: 'product' })
-  @OptionalTextFilter(200)
-  entityType?: string;
-
-  @ApiPropertyOptional({ example: 'VALIDATION_FAILED' })
-  @OptionalTextFilter(200)
-  errorCode?: string;
-}
+/** The dead-letter list's own filters (same rules), picked: a replay by filter takes what the list shows. */
+export class ReplayFilterDto extends PickType(ListDeadLettersParamsDto, ['entityType', 'errorCode'] as const) {}
 
 /**
  * Reported on `ids`, the form most callers use, whenever the body holds both forms or neither:
