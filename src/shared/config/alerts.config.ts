@@ -19,6 +19,9 @@ export const ALERT_RULES = [
   'outbox_lag',
   'failing_reactions',
   'sync_run_unsuccessful',
+  'source_circuit_open',
+  'source_auth_failed',
+  'source_budget',
 ] as const;
 export type AlertRuleName = (typeof ALERT_RULES)[number];
 
@@ -81,6 +84,14 @@ class AlertsEnv {
   @Type(() => Number) @IsInt() @Min(1) @Max(10080) TDS_ALERT_RUN_UNSUCCESSFUL_WINDOW_MINUTES: number = 60;
   @IsIn(ALERT_SEVERITIES) TDS_ALERT_RUN_PARTIAL_SEVERITY: AlertSeverity = 'warning';
   @IsIn(ALERT_SEVERITIES) TDS_ALERT_RUN_FAILED_SEVERITY: AlertSeverity = 'error';
+
+  /** A source account's circuit breaker is open or half-open (not yet proven recovered): pulls fail fast. */
+  @IsIn(ALERT_SEVERITIES) TDS_ALERT_SOURCE_CIRCUIT_SEVERITY: AlertSeverity = 'error';
+  /** A source account's credentials were refused: nothing is pulled until someone renews them. */
+  @IsIn(ALERT_SEVERITIES) TDS_ALERT_SOURCE_AUTH_SEVERITY: AlertSeverity = 'critical';
+  /** A source organisation has used this share of its daily request budget (UTC day). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100) TDS_ALERT_SOURCE_BUDGET_PERCENT: number = 80;
+  @IsIn(ALERT_SEVERITIES) TDS_ALERT_SOURCE_BUDGET_SEVERITY: AlertSeverity = 'warning';
 
   /** Comma-separated http(s) URLs, each sent every alert event, signed with the secret. */
   @IsOptional() @IsString() TDS_ALERT_WEBHOOK_URLS?: string;
@@ -178,6 +189,9 @@ export function loadAlertsConfig(source: NodeJS.ProcessEnv = process.env) {
         failedSeverity: env.TDS_ALERT_RUN_FAILED_SEVERITY,
         windowMinutes: env.TDS_ALERT_RUN_UNSUCCESSFUL_WINDOW_MINUTES,
       },
+      source_circuit_open: { enabled: enabled('source_circuit_open'), severity: env.TDS_ALERT_SOURCE_CIRCUIT_SEVERITY },
+      source_auth_failed: { enabled: enabled('source_auth_failed'), severity: env.TDS_ALERT_SOURCE_AUTH_SEVERITY },
+      source_budget: { enabled: enabled('source_budget'), severity: env.TDS_ALERT_SOURCE_BUDGET_SEVERITY, percent: env.TDS_ALERT_SOURCE_BUDGET_PERCENT },
     },
     webhook: { receivers: webhookReceivers, secret, timeoutMs: env.TDS_ALERT_WEBHOOK_TIMEOUT_MS },
   };

@@ -9,6 +9,9 @@ import {
   NO_SUCCESSFUL_SYNC_SQL,
   OUTBOX_LAG_SQL,
   QUEUE_BACKLOG_SQL,
+  SOURCE_AUTH_FAILED_SQL,
+  SOURCE_BUDGET_SQL,
+  SOURCE_CIRCUIT_OPEN_SQL,
   SYNC_LAG_SQL,
   SYNC_RUN_UNSUCCESSFUL_SQL,
   WORKERS_STALLED_SQL,
@@ -64,6 +67,13 @@ interface UnsuccessfulRun {
   succeeded: number;
   failed: number;
   skipped: number;
+}
+
+/** A source account's row (tds_source_accounts); `subject` is `source:account`. */
+interface SourceAccountRow {
+  subject: string;
+  source: string;
+  account: string;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -221,5 +231,52 @@ export const ALERT_RULE_DETECTORS: { [N in AlertRuleName]: Detect<AlertRuleSetti
       threshold: { windowMinutes: s.windowMinutes },
       affectedCount: row.failed,
     }),
+  ),
+  source_circuit_open: rule<
+    AlertRuleSettings['source_circuit_open'],
+    Row<SourceAccountRow & { state: 'open' | 'half_open'; changedAt: Date | string; lastError: string | null }>
+  >(
+    'source_circuit_open',
+    SOURCE_CIRCUIT_OPEN_SQL,
+    () => [],
+    (row, s) => ({
+      severity: s.severity,
+      title: `Source unavailable: ${row.subject}`,
+      message:
+        `Calls to ${row.source} account "${row.account}" fail fast: its circuit breaker is ${row.state === 'open' ? 'open' : 'half-open, waiting for a trial call'} ` +
+        `after repeated failures${row.lastError ? ` (last: ${row.lastError})` : ''}`,
+      actual: { source: row.source, account: row.account, state: row.state, changedAt: new Date(row.changedAt).toISOString(), lastError: row.lastError },
+      threshold: { state: 'closed' },
+      affectedCount: 1,
+    }),
+  ),
+  source_auth_failed: rule<AlertRuleSettings['source_auth_failed'], Row<SourceAccountRow & { authError: string | null }>>(
+    'source_auth_failed',
+    SOURCE_AUTH_FAILED_SQL,
+    () => [],
+    (row, s) => ({
+      severity: s.severity,
+      title: `Source credentials refused: ${row.subject}`,
+      message: `${row.source} account "${row.account}" cannot authenticate${row.authError ? `: ${row.authError}` : ''}; nothing is pulled until its credentials are renewed`,
+      actual: { source: row.source, account: row.account, authError: row.authError },
+      threshold: { authState: 'ok' },
+      affectedCount: 1,
+    }),
+  ),
+  source_budget: rule<AlertRuleSettings['source_budget'], Row<{ subject: string; dayRequests: number; dayBudget: number }>>(
+    'source_budget',
+    SOURCE_BUDGET_SQL,
+    (s) => [s.percent],
+    (row, s) => {
+      const percent = Math.floor((100 * row.dayRequests) / row.dayBudget);
+      return {
+        severity: s.severity,
+        title: `Daily request budget: ${row.subject}`,
+        message: `${row.subject} has used ${row.dayRequests} of its ${row.dayBudget} requests today (${percent}%, UTC day); warning at ${s.percent}%`,
+        actual: { dayRequests: row.dayRequests, dayBudget: row.dayBudget, percent },
+        threshold: { percent: s.percent },
+        affectedCount: row.dayRequests,
+      };
+    },
   ),
 };

@@ -185,6 +185,38 @@ WHERE r.status IN ('partial', 'failed') AND r.completed_at >= now() - make_inter
 ORDER BY r.id`;
 
 /**
+ * Source accounts whose circuit breaker is open or half-open, one alert each (subject
+ * `source:account`). Half-open still counts: Zoho has not answered yet, and a breaker that
+ * half-opens on its timer with no call to try would otherwise clear the alert while Zoho is
+ * still down. The row says the latest change any instance saw, and a success anywhere marks
+ * it closed. tds_source_accounts holds one row per configured account: no index needed.
+ */
+export const SOURCE_CIRCUIT_OPEN_SQL = `
+SELECT NULL AS "entityType", a.source || ':' || a.account AS subject, a.source, a.account, a.breaker_state AS state,
+       a.breaker_changed_at AS "changedAt", a.last_error AS "lastError"
+FROM tds_source_accounts a
+WHERE a.breaker_state IN ('open', 'half_open')
+ORDER BY a.source, a.account`;
+
+/** Source accounts whose credentials were refused, one alert each, until a refresh succeeds. auth_error holds no secret. */
+export const SOURCE_AUTH_FAILED_SQL = `
+SELECT NULL AS "entityType", a.source || ':' || a.account AS subject, a.source, a.account, a.auth_error AS "authError"
+FROM tds_source_accounts a
+WHERE a.auth_state = 'failed'
+ORDER BY a.source, a.account`;
+
+/**
+ * Source organisations (rate buckets, keyed `<connector>:<organisation id>`, e.g. `zoho:60012345`) that used at least
+ * $1 percent of today's budget, the UTC day the bucket counts; a bucket last used on an
+ * earlier day has used nothing today. One alert per bucket, whose key is its subject.
+ */
+export const SOURCE_BUDGET_SQL = `
+SELECT NULL AS "entityType", b.key AS subject, b.day_requests AS "dayRequests", b.day_budget AS "dayBudget"
+FROM tds_rate_buckets b
+WHERE b.day = (now() AT TIME ZONE 'UTC')::date AND b.day_requests * 100 >= b.day_budget * $1
+ORDER BY b.key`;
+
+/**
  * Before an evaluation is written: a condition whose alert resolved less than $2 seconds ago,
  * and that has no open alert, reopens that alert (the latest of its fingerprint) as it was,
  * active or acknowledged, without a new triggered event; the write below then refreshes it
