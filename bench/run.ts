@@ -1,24 +1,26 @@
 /**
  * `npm run bench`: prints a table and writes bench/results/bench-<time>.json with the versions and
- * settings it ran with. Loopback only. BENCH_SUITES picks suites (default `queue,webhooks,reactions`);
+ * settings it ran with. Loopback only. BENCH_SUITES picks suites (default `queue,webhooks,reactions,pull`);
  * `bff` is opt-in (it seeds 1,000,000 queue rows). BENCH_DATABASE_URL is the PostgreSQL server's admin URL. Each suite documents its own knobs.
  */
 import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bffBenchmarks, bffSettings } from './bff.bench.js';
+import { pullBenchmarks, pullSettings } from './pull.bench.js';
 import { queueBenchmarks, queueSettings } from './queue.bench.js';
 import { reactionBenchmarks, reactionSettings } from './reactions.bench.js';
 import { env, serverVersion, type Row } from './support.js';
 import { webhookBenchmarks, webhookSettings } from './webhooks.bench.js';
 
-const SUITES = env('BENCH_SUITES', 'queue,webhooks,reactions').split(',');
+const SUITES = env('BENCH_SUITES', 'queue,webhooks,reactions,pull').split(',');
 
 async function main(): Promise<void> {
   const results: Row[] = [];
   if (SUITES.includes('queue')) results.push(...(await queueBenchmarks()));
   if (SUITES.includes('webhooks')) results.push(...(await webhookBenchmarks()));
   if (SUITES.includes('reactions')) results.push(...(await reactionBenchmarks()));
+  if (SUITES.includes('pull')) results.push(...(await pullBenchmarks()));
   if (SUITES.includes('bff')) results.push(...(await bffBenchmarks()));
   console.table(results);
 
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
     pg: pkg('pg'),
     autocannon: pkg('autocannon'),
   };
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), versions, settings: { suites: SUITES, queue: queueSettings, webhooks: webhookSettings, reactions: reactionSettings, bff: bffSettings }, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), versions, settings: { suites: SUITES, queue: queueSettings, webhooks: webhookSettings, reactions: reactionSettings, pull: pullSettings, bff: bffSettings }, results }, null, 2));
   console.log(`written ${file}`);
 }
 

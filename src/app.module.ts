@@ -18,9 +18,11 @@ import { databaseConfig } from './shared/config/database.config.js';
 import { ingestConfig } from './shared/config/ingest.config.js';
 import { jobsConfig } from './shared/config/jobs.config.js';
 import { outboxConfig } from './shared/config/outbox.config.js';
+import { pullConfig } from './shared/config/pull.config.js';
 import { queueConfig } from './shared/config/queue.config.js';
 import { reactionsConfig } from './shared/config/reactions.config.js';
 import { webhooksConfig } from './shared/config/webhooks.config.js';
+import { zohoConfig } from './shared/config/zoho.config.js';
 import { DatabaseModule } from './shared/database/database.module.js';
 import { HttpExceptionFilter } from './shared/errors/http-exception.filter.js';
 import { HealthModule } from './shared/health/health.module.js';
@@ -38,12 +40,14 @@ export const CONFIG_NAMESPACES = [
   outboxConfig,
   reactionsConfig,
   webhooksConfig,
+  zohoConfig,
   ingestConfig,
   cacheConfig,
   jobsConfig,
   alertsConfig,
   healthConfig,
   bffConfig,
+  pullConfig,
 ];
 
 @Module({

@@ -25,6 +25,7 @@ import { EnqueueItemsPipe } from './commands/enqueue-items/enqueue-items.pipe.js
 import { TDS_ENTITIES } from './entities/index.js';
 import { JOB_PROVIDERS } from './jobs/job.providers.js';
 import { ALERT_PROVIDERS } from './alerts/alert.providers.js';
+import { ZOHO_SOURCE_PROVIDERS } from './sources/zoho/zoho.providers.js';
 import { DeliveryMapper } from './ingestion/delivery.mapper.js';
 import { GenericDeliveryMapper } from './ingestion/generic-delivery.mapper.js';
 import { WebhookAuthenticator } from './ingestion/webhook-authenticator.js';
@@ -66,6 +67,11 @@ import { GetThroughputHandler } from './queries/get-throughput/get-throughput.ha
 import { GetSyncRunErrorsHandler } from './queries/get-sync-run-errors/get-sync-run-errors.handler.js';
 import { GetEntityTimelineController } from './queries/get-entity-timeline/get-entity-timeline.controller.js';
 import { GetEntityTimelineHandler } from './queries/get-entity-timeline/get-entity-timeline.handler.js';
+import { StartPullRunController } from './commands/start-pull-run/start-pull-run.controller.js';
+import { StartPullRunHandler } from './commands/start-pull-run/start-pull-run.handler.js';
+import { PullRecordMapper } from './pull/pull-record.mapper.js';
+import { PullRunExecutor } from './pull/pull-run.executor.js';
+import { PullRunnerService } from './pull/pull-runner.service.js';
 
 @Module({
   imports: [CqrsModule, TypeOrmModule.forFeature(TDS_ENTITIES), ScheduleModule.forRoot()],
@@ -87,10 +93,12 @@ import { GetEntityTimelineHandler } from './queries/get-entity-timeline/get-enti
     ListAlertsController,
     AcknowledgeAlertController,
     GetEntityTimelineController,
+    StartPullRunController,
   ],
   providers: [
     ...JOB_PROVIDERS,
     ...ALERT_PROVIDERS,
+    ...ZOHO_SOURCE_PROVIDERS,
     MarkCompletedHandler,
     MarkFailedHandler,
     ReplayDeadLetterHandler,
@@ -137,6 +145,11 @@ import { GetEntityTimelineHandler } from './queries/get-entity-timeline/get-enti
     GetThroughputHandler,
     GetSyncRunErrorsHandler,
     GetEntityTimelineHandler,
+    // Pull runs: started by operators or the schedule, fetched under a lease by PullRunnerService.
+    StartPullRunHandler,
+    PullRecordMapper,
+    PullRunExecutor,
+    PullRunnerService,
   ],
 })
 export class TdsModule {}

@@ -10,6 +10,9 @@ import { OutboxEventEntity } from './outbox-event.entity.js';
 import { QueueAttemptEntity } from './queue-attempt.entity.js';
 import { SyncQueueItemEntity } from './sync-queue-item.entity.js';
 import { SyncRunEntity } from './sync-run.entity.js';
+import { SyncCursorEntity } from './sync-cursor.entity.js';
+import { SourceAccountEntity } from './source-account.entity.js';
+import { RateBucketEntity } from './rate-bucket.entity.js';
 
 /** The TDS module's tables, for TypeOrmModule.forFeature and for tests. */
 export const TDS_ENTITIES = [
@@ -25,4 +28,7 @@ export const TDS_ENTITIES = [
   QueueAttemptEntity,
   SyncQueueItemEntity,
   SyncRunEntity,
+  SyncCursorEntity,
+  SourceAccountEntity,
+  RateBucketEntity,
 ];

@@ -14,6 +14,12 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('tds_sync_runs_webhook_window_uq', ['source', 'windowStart'], { unique: true, where: `kind = 'webhook'` })
 @Index('tds_sync_runs_webhook_open_idx', ['windowStart'], { where: `kind = 'webhook' AND status = 'running'` })
 @Index('tds_sync_runs_unsuccessful_idx', ['completedAt'], { where: `status IN ('partial', 'failed')` })
+@Check('tds_sync_runs_mode_check', `(kind = 'pull') = (mode IS NOT NULL) AND (mode IS NULL OR mode IN ('full', 'incremental'))`)
+@Index('tds_sync_runs_pull_open_idx', ['createdAt'], { where: `kind = 'pull' AND fetched_at IS NULL AND status IN ('pending', 'running')` })
+@Index('tds_sync_runs_pull_fetching_uq', ['source', 'account', 'entityType'], {
+  unique: true,
+  where: `kind = 'pull' AND fetched_at IS NULL AND status IN ('pending', 'running')`,
+})
 export class SyncRunEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: number;
@@ -66,4 +72,31 @@ export class SyncRunEntity {
 
   @Column('text', { name: 'cursor_to', nullable: true })
   cursorTo: string | null;
+
+  /** Pull runs: the source account pulled from. */
+  @Column('text', { nullable: true })
+  account: string | null;
+
+  /** Pull runs: full (from the beginning) or incremental (from the cursor). Null for other kinds. */
+  @Column('text', { nullable: true })
+  mode: 'full' | 'incremental' | null;
+
+  /** Pull runs: the instance holding the lease, and until when. */
+  @Column('text', { name: 'locked_by', nullable: true })
+  lockedBy: string | null;
+
+  @Column('timestamptz', { name: 'locked_until', nullable: true })
+  lockedUntil: Date | null;
+
+  /** The fencing token: raised on every take-over; a write naming an older one changes nothing. */
+  @Column('bigint', { name: 'lease_token', default: 0 })
+  leaseToken: number;
+
+  /** Pull runs: when the last page was fetched. Until then the run is open, whatever its counters say. */
+  @Column('timestamptz', { name: 'fetched_at', nullable: true })
+  fetchedAt: Date | null;
+
+  /** Pull runs: where the fetch stands (PullProgress). */
+  @Column('jsonb', { nullable: true })
+  progress: unknown;
 }

@@ -10,33 +10,10 @@ import { queryRows } from '../../../../shared/database/sql.js';
 import { DomainError } from '../../../../shared/errors/domain-error.js';
 import type { FieldError } from '../../../../shared/errors/domain-error.js';
 import { settlesWithin } from '../../../../shared/runtime/settles-within.js';
-import type { EntityOperation } from '../../events/tds-entity-synced.event.js';
-import type { DeliveryItem } from '../../ingestion/webhook-delivery.js';
+import { toInboxRow } from '../../ingestion/inbox-record.js';
+import type { InboxRecord } from '../../ingestion/inbox-record.js';
 import { QueueItemInserter } from '../../queue/queue-item-inserter.js';
 import { FIND_INBOX_EVENTS_BY_KEY_SQL, INSERT_INBOX_GROUP_SQL } from './ingest-webhook.sql.js';
-
-/** One delivery as it is stored: its inbox row and, when valid, the queue items it becomes. */
-export interface InboxRecord {
-  source: string;
-  entityType: string | null;
-  sourceEntityId: string | null;
-  operation: EntityOperation | null;
-  version: number | null;
-  idempotencyKey: string;
-  contentHash: string;
-  /** The body as parsed; null when there is none, or none PostgreSQL could store. */
-  rawPayload: unknown;
-  /** The raw body's size: what a waiting delivery counts against TDS_INGEST_MAX_WAITING_BYTES. */
-  bytes: number;
-  headers: Record<string, string>;
-  signatureVerified: boolean;
-  receivedAt: Date;
-  /** Set for a record versioned by its receipt time: a repeat of it within the replay window is a duplicate. */
-  replayKey: string | null;
-  /** Set: the delivery is refused, kept as an `invalid` row for audit, and queues nothing. */
-  validationErrors: FieldError[] | null;
-  items: readonly DeliveryItem[];
-}
 
 /** What became of a delivery; `invalid` covers both a new invalid row and a redelivery of one. */
 export type InboxOutcome =
@@ -253,7 +230,7 @@ export class InboxWriter implements BeforeApplicationShutdown {
     const distinct = [...firstOfKey.values()].map((index) => records[index]);
 
     const inserted = await queryRows<InsertedRow>(this.dataSource, INSERT_INBOX_GROUP_SQL, [
-      JSON.stringify(distinct.map((r) => this.row(r))),
+      JSON.stringify(distinct.map((r) => toInboxRow(r, this.queue))),
       this.replayWindowS,
     ]);
     const stored = new Map<string, InboxOutcome>();
@@ -292,36 +269,6 @@ export class InboxWriter implements BeforeApplicationShutdown {
     });
   }
 
-  private row(r: InboxRecord) {
-    return {
-      source: r.source,
-      entity_type: r.entityType,
-      source_entity_id: r.sourceEntityId,
-      operation: r.operation,
-      version: r.version,
-      idempotency_key: r.idempotencyKey,
-      content_hash: r.contentHash,
-      raw_payload: r.rawPayload,
-      headers: r.headers,
-      signature_verified: r.signatureVerified,
-      received_at: r.receivedAt,
-      status: r.validationErrors === null ? 'queued' : 'invalid',
-      validation_errors: r.validationErrors,
-      replay_key: r.replayKey,
-      items: r.items.map((item) => {
-        const payloadKey = memberKey(r.rawPayload, item.payload);
-        const row = this.queue.row({ ...item, source: r.source });
-        return payloadKey === undefined ? row : { ...row, payload: null, payload_key: payloadKey };
-      }),
-    };
-  }
-}
-
-/** The key under which the body holds this very payload object, if it does. */
-function memberKey(body: unknown, payload: object): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  for (const [key, value] of Object.entries(body)) if (value === payload) return key;
-  return undefined;
 }
 
 /** A delivery whose key was stored before: a duplicate of a queued one, or refused again like the invalid one. */

@@ -1,0 +1,153 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../../../shared/config/app.config.js';
+import type { PullConfig } from '../../../shared/config/pull.config.js';
+import { SourceError } from '../sources/zoho/source.errors.js';
+import { isZohoEntityType } from '../sources/zoho/zoho-entity-types.js';
+import type { ZohoListPage } from '../sources/zoho/zoho-client.js';
+import { ZohoClient } from '../sources/zoho/zoho-client.js';
+import type { PullFailure, PullLease } from './pull-lease.js';
+import { afterPage } from './pull-progress.js';
+import type { PullProgress } from './pull-progress.js';
+import { PullRecordMapper } from './pull-record.mapper.js';
+
+/** The lease is gone (expired, taken over, cancelled): stop, writing nothing more. */
+class LeaseLost extends Error {}
+/** The run cannot go on: it fails with this. */
+class RunFails extends Error {
+  constructor(readonly failure: PullFailure) {
+    super(failure.errorMessage);
+  }
+}
+/** Shutdown: give the lease back so another instance resumes at once. */
+class Stopping extends Error {}
+
+const MAX_RETRY_WAIT_MS = 30_000;
+
+function failureOf(error: unknown): PullFailure {
+  if (error instanceof SourceError) {
+    const { httpStatus, bodyExcerpt } = (error.details ?? {}) as { httpStatus?: number; bodyExcerpt?: string };
+    return { errorCode: error.code, errorMessage: error.message, httpStatus, bodyExcerpt };
+  }
+  // A bug or an unexpected answer: its message names no credential (the client redacts), but keep it short.
+  return { errorCode: 'PULL.UNEXPECTED_ERROR', errorMessage: String((error as Error)?.message ?? error).slice(0, 500) };
+}
+
+/**
+ * Runs one claimed pull run to its end on this instance: fetches pages in order, writes each
+ * under the lease (pull-lease.ts) and finishes the fetch after the last one. The next page is
+ * fetched while the current one is written: its request depends only on what the current page
+ * held, and the source's latency then overlaps the database's. The lease is renewed every third
+ * of its length; once a renewal or a write is refused, the run is another instance's (or
+ * cancelled) and this one stops without writing anything more.
+ *
+ * A broken page (not JSON, cut short) is fetched again TDS_PULL_PAGE_RETRIES times, then the
+ * run fails with the status and an excerpt of the body; the cursor stays at the last committed
+ * page. A source that is away (5xx, its circuit breaker open, rate limits) pauses the run — the
+ * pause and its reason are on the run — for up to TDS_PULL_MAX_PAUSE_S, then the run fails. A
+ * source that refuses us (credentials, a rejected request, the daily budget) fails it at once.
+ */
+@Injectable()
+export class PullRunExecutor {
+  private readonly logger = new Logger(PullRunExecutor.name);
+  private readonly config: PullConfig;
+  private readonly instanceId: string;
+
+  constructor(
+    private readonly client: ZohoClient,
+    private readonly mapper: PullRecordMapper,
+    config: ConfigService,
+  ) {
+    this.config = config.getOrThrow<PullConfig>('pull');
+    this.instanceId = config.getOrThrow<AppConfig>('app').instanceId;
+  }
+
+  async execute(lease: PullLease, stopping: AbortSignal): Promise<void> {
+    const { run } = lease;
+    let lost = false;
+    const renewal = setInterval(() => {
+      lease
+        .renew()
+        .then((held) => (lost ||= !held))
+        .catch((error: unknown) => this.logger.warn(`run ${run.id}: lease renewal failed: ${(error as Error).message}`));
+    }, this.config.leaseMs / 3);
+    let progress = run.progress;
+    try {
+      if (!isZohoEntityType(run.entityType)) throw new RunFails({ errorCode: 'PULL.UNKNOWN_ENTITY_TYPE', errorMessage: `Zoho has no ${run.entityType} list` });
+      let next: Promise<ZohoListPage> | undefined = this.fetch(lease, progress, stopping, () => lost);
+      while (next !== undefined) {
+        const page: ZohoListPage = await next;
+        next = undefined;
+        if (lost) throw new LeaseLost();
+        if (stopping.aborted) throw new Stopping();
+        const writer = { syncRunId: run.id, leaseToken: run.leaseToken, instanceId: this.instanceId };
+        const mapped = this.mapper.map(run.source, page.module, page.records, writer);
+        const after = afterPage(progress, page.records.length, mapped.oldestAt, mapped.newestAt);
+        const prefetch = page.hasMore ? this.fetch(lease, after, stopping, () => lost) : undefined;
+        // Settled by the loop or dropped with the run; never an unhandled rejection.
+        prefetch?.catch(() => undefined);
+        if ((await lease.writePage(mapped.records, after, mapped.newestAt)) === undefined) throw new LeaseLost();
+        progress = after;
+        next = prefetch;
+      }
+      const status = await lease.finish({ estimatedPercent: 100, paused: null });
+      if (status === undefined) throw new LeaseLost();
+      this.logger.log(`run ${run.id} (${run.entityType}): fetched ${progress.pages} pages, ${progress.records} records; ${status}`);
+    } catch (error) {
+      await this.settle(lease, error, progress);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async settle(lease: PullLease, error: unknown, progress: PullProgress): Promise<void> {
+    const { run } = lease;
+    if (error instanceof LeaseLost) {
+      this.logger.warn(`run ${run.id}: lease ${run.leaseToken} lost (expired, taken over or cancelled); stopped without writing`);
+    } else if (error instanceof Stopping) {
+      await lease.release();
+      this.logger.log(`run ${run.id}: shutting down after page ${progress.pages}; lease released for another instance`);
+    } else {
+      const failure = error instanceof RunFails ? error.failure : failureOf(error);
+      const failed = await lease.fail(failure, { paused: null });
+      if (failed) this.logger.error(`run ${run.id} (${run.entityType}) failed: ${failure.errorCode}: ${failure.errorMessage}`);
+      else this.logger.warn(`run ${run.id}: could not record its failure (${failure.errorCode}): the lease is gone`);
+    }
+  }
+
+  /** One page, fetched again as the failure allows (see the class comment). */
+  private async fetch(lease: PullLease, progress: PullProgress, stopping: AbortSignal, isLost: () => boolean): Promise<ZohoListPage> {
+    const { run } = lease;
+    let broken = 0;
+    let waits = 0;
+    let pausedSince: number | undefined;
+    for (;;) {
+      if (stopping.aborted) throw new Stopping();
+      if (isLost()) throw new LeaseLost();
+      try {
+        const modifiedSince = progress.lowerBound === null ? undefined : new Date(progress.lowerBound);
+        return await this.client.listPage({ account: run.account, entityType: run.entityType as never, page: progress.page, modifiedSince });
+      } catch (error) {
+        if (!(error instanceof SourceError) || !error.retryable) throw new RunFails(failureOf(error));
+        let waitMs: number;
+        if (error.code === 'SOURCE.BAD_RESPONSE') {
+          if (++broken > this.config.pageRetries) throw new RunFails(failureOf(error));
+          waitMs = this.backoff(broken);
+        } else {
+          pausedSince ??= Date.now();
+          if (Date.now() - pausedSince > this.config.maxPauseMs) throw new RunFails(failureOf(error));
+          const paused = { code: error.code, message: error.message, since: new Date(pausedSince).toISOString() };
+          if (!(await lease.setProgress({ paused }))) throw new LeaseLost();
+          waitMs = error.retryAfterMs ?? this.backoff(++waits);
+        }
+        this.logger.warn(`run ${run.id}: page ${progress.page} from ${progress.lowerBound ?? 'the start'}: ${error.code}; again in ${waitMs} ms`);
+        await sleep(Math.min(waitMs, MAX_RETRY_WAIT_MS), undefined, { signal: stopping }).catch(() => undefined);
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(MAX_RETRY_WAIT_MS, this.config.retryBaseMs * 2 ** (attempt - 1));
+  }
+}
