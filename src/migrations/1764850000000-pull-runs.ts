@@ -27,7 +27,7 @@ export class PullRuns1764850000000 implements MigrationInterface {
          ADD COLUMN fetched_at timestamptz,
          ADD COLUMN progress jsonb`,
       `ALTER TABLE tds_sync_runs ADD CONSTRAINT tds_sync_runs_mode_check
-         CHECK ((kind = 'pull') = (mode IS NOT NULL) AND (mode IS NULL OR mode IN ('full', 'incremental')))`,
+         CHECK (mode IS NULL OR (kind = 'pull' AND mode IN ('full', 'incremental')))`,
       `CREATE INDEX tds_sync_runs_pull_open_idx ON tds_sync_runs (created_at)
          WHERE kind = 'pull' AND fetched_at IS NULL AND status IN ('pending', 'running')`,
       `CREATE UNIQUE INDEX tds_sync_runs_pull_fetching_uq ON tds_sync_runs (source, account, entity_type)

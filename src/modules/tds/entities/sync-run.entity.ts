@@ -14,7 +14,7 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('tds_sync_runs_webhook_window_uq', ['source', 'windowStart'], { unique: true, where: `kind = 'webhook'` })
 @Index('tds_sync_runs_webhook_open_idx', ['windowStart'], { where: `kind = 'webhook' AND status = 'running'` })
 @Index('tds_sync_runs_unsuccessful_idx', ['completedAt'], { where: `status IN ('partial', 'failed')` })
-@Check('tds_sync_runs_mode_check', `(kind = 'pull') = (mode IS NOT NULL) AND (mode IS NULL OR mode IN ('full', 'incremental'))`)
+@Check('tds_sync_runs_mode_check', `mode IS NULL OR (kind = 'pull' AND mode IN ('full', 'incremental'))`)
 @Index('tds_sync_runs_pull_open_idx', ['createdAt'], { where: `kind = 'pull' AND fetched_at IS NULL AND status IN ('pending', 'running')` })
 @Index('tds_sync_runs_pull_fetching_uq', ['source', 'account', 'entityType'], {
   unique: true,

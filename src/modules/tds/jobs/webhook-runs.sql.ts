@@ -14,7 +14,7 @@ import { insertClosingEvents, nextRunStatus, openRunItems, webhookHourOver } fro
  */
 export const CLOSE_ENDED_WEBHOOK_RUNS_SQL = `
 WITH due AS (
-  SELECT r.id, r.kind, r.window_start, r.fetched_at, r.total, r.processed, r.succeeded, r.failed, r.skipped
+  SELECT r.id, r.kind, r.window_start, r.mode, r.fetched_at, r.total, r.processed, r.succeeded, r.failed, r.skipped
   FROM tds_sync_runs r
   WHERE r.kind = 'webhook' AND r.status = 'running' AND ${webhookHourOver('r')} AND ${openRunItems('r')} = 0
   ORDER BY r.id

@@ -63,9 +63,14 @@ export class PullLease {
     return rows.length > 0;
   }
 
-  /** Undefined: refused, nothing written. */
-  async writePage(records: readonly InboxRecord[], progress: PullProgress, newestAt: number | undefined): Promise<PageWritten | undefined> {
-    const rows = JSON.stringify(records.map((record) => toInboxRow(record, this.queue)));
+  /**
+   * Pages fetched meanwhile, in one statement; a record read on two of them (a page edge) is
+   * written once. Undefined: refused, nothing written.
+   */
+  async writePages(fetched: readonly InboxRecord[], progress: PullProgress, newestAt: number | undefined): Promise<PageWritten | undefined> {
+    const byKey = new Map<string, InboxRecord>();
+    for (const record of fetched) if (!byKey.has(record.idempotencyKey)) byKey.set(record.idempotencyKey, record);
+    const rows = JSON.stringify([...byKey.values()].map((record) => toInboxRow(record, this.queue)));
     const newest = newestAt === undefined ? null : new Date(newestAt).toISOString();
     const [result] = await queryRows<PageWritten & { held: boolean }>(this.dataSource, WRITE_PULL_PAGE_SQL, [
       this.run.id,
@@ -75,6 +80,7 @@ export class PullLease {
       newest,
       this.leaseMs,
       this.replayWindowS,
+      fetched.length,
     ]);
     return result.held ? { queued: result.queued, invalid: result.invalid, stored: result.stored } : undefined;
   }

@@ -6,6 +6,7 @@ import type { PullConfig } from '../../../shared/config/pull.config.js';
 import { SourceError } from '../sources/zoho/source.errors.js';
 import { isZohoEntityType } from '../sources/zoho/zoho-entity-types.js';
 import type { ZohoListPage } from '../sources/zoho/zoho-client.js';
+import { PullPageBuffer } from './pull-page.buffer.js';
 import { ZohoClient } from '../sources/zoho/zoho-client.js';
 import type { PullFailure, PullLease } from './pull-lease.js';
 import { afterPage } from './pull-progress.js';
@@ -24,6 +25,8 @@ class RunFails extends Error {
 class Stopping extends Error {}
 
 const MAX_RETRY_WAIT_MS = 30_000;
+/** Records fetched ahead of the writer: five pages, about what one write takes while the next ones arrive. */
+const MAX_BUFFERED_RECORDS = 1000;
 
 function failureOf(error: unknown): PullFailure {
   if (error instanceof SourceError) {
@@ -35,10 +38,12 @@ function failureOf(error: unknown): PullFailure {
 }
 
 /**
- * Runs one claimed pull run to its end on this instance: fetches pages in order, writes each
- * under the lease (pull-lease.ts) and finishes the fetch after the last one. The next page is
- * fetched while the current one is written: its request depends only on what the current page
- * held, and the source's latency then overlaps the database's. The lease is renewed every third
+ * Runs one claimed pull run to its end on this instance: a fetcher fetches and maps pages in
+ * order (each request is placed by the page before it), a writer writes what has arrived under
+ * the lease (pull-lease.ts), several pages per statement when they came in while the previous
+ * write was in flight (PullPageBuffer), and finishes the fetch after the last one. The cursor
+ * and progress move with each write, so they never pass a record not committed; pages fetched
+ * but not written when the run stops are fetched again by whoever resumes it. The lease is renewed every third
  * of its length; once a renewal or a write is refused, the run is another instance's (or
  * cancelled) and this one stops without writing anything more.
  *
@@ -72,32 +77,55 @@ export class PullRunExecutor {
         .then((held) => (lost ||= !held))
         .catch((error: unknown) => this.logger.warn(`run ${run.id}: lease renewal failed: ${(error as Error).message}`));
     }, this.config.leaseMs / 3);
+    const buffer = new PullPageBuffer(MAX_BUFFERED_RECORDS);
+    // The fetcher stops at shutdown, and when the writer has stopped (it may be waiting out a pause).
+    const writerDone = new AbortController();
+    const fetching = this.fetchAll(lease, buffer, AbortSignal.any([stopping, writerDone.signal]), () => lost).then(
+      () => buffer.end(),
+      (error: unknown) => buffer.end(error),
+    );
     let progress = run.progress;
     try {
-      if (!isZohoEntityType(run.entityType)) throw new RunFails({ errorCode: 'PULL.UNKNOWN_ENTITY_TYPE', errorMessage: `Zoho has no ${run.entityType} list` });
-      let next: Promise<ZohoListPage> | undefined = this.fetch(lease, progress, stopping, () => lost);
-      while (next !== undefined) {
-        const page: ZohoListPage = await next;
-        next = undefined;
+      for (;;) {
+        const { pages, ended, error } = await buffer.take();
         if (lost) throw new LeaseLost();
-        if (stopping.aborted) throw new Stopping();
-        const writer = { syncRunId: run.id, leaseToken: run.leaseToken, instanceId: this.instanceId };
-        const mapped = this.mapper.map(run.source, page.module, page.records, writer);
-        const after = afterPage(progress, page.records.length, mapped.oldestAt, mapped.newestAt);
-        const prefetch = page.hasMore ? this.fetch(lease, after, stopping, () => lost) : undefined;
-        // Settled by the loop or dropped with the run; never an unhandled rejection.
-        prefetch?.catch(() => undefined);
-        if ((await lease.writePage(mapped.records, after, mapped.newestAt)) === undefined) throw new LeaseLost();
-        progress = after;
-        next = prefetch;
+        if (pages.length > 0) {
+          const after = pages[pages.length - 1].after;
+          const newest = Math.max(...pages.map((page) => page.newestAt ?? -Infinity));
+          const records = pages.flatMap((page) => page.records);
+          if ((await lease.writePages(records, after, Number.isFinite(newest) ? newest : undefined)) === undefined) throw new LeaseLost();
+          progress = after;
+          if (pages[pages.length - 1].last) break;
+        }
+        if (ended) throw error ?? new Error('the fetch ended before its last page');
       }
       const status = await lease.finish({ estimatedPercent: 100, paused: null });
       if (status === undefined) throw new LeaseLost();
       this.logger.log(`run ${run.id} (${run.entityType}): fetched ${progress.pages} pages, ${progress.records} records; ${status}`);
     } catch (error) {
+      buffer.abandon();
       await this.settle(lease, error, progress);
     } finally {
       clearInterval(renewal);
+      writerDone.abort();
+      await fetching;
+    }
+  }
+
+  /** Fetches and maps page after page into the buffer, each request placed by the page before it. */
+  private async fetchAll(lease: PullLease, buffer: PullPageBuffer, stopping: AbortSignal, isLost: () => boolean): Promise<void> {
+    const { run } = lease;
+    if (!isZohoEntityType(run.entityType)) throw new RunFails({ errorCode: 'PULL.UNKNOWN_ENTITY_TYPE', errorMessage: `Zoho has no ${run.entityType} list` });
+    const writer = { syncRunId: run.id, leaseToken: run.leaseToken, instanceId: this.instanceId };
+    let position = run.progress;
+    for (;;) {
+      const page = await this.fetch(lease, position, stopping, isLost);
+      if (stopping.aborted) throw new Stopping();
+      const mapped = this.mapper.map(run.source, page.module, page.records, writer);
+      position = afterPage(position, page.records.length, mapped.oldestAt, mapped.newestAt);
+      buffer.push({ records: mapped.records, newestAt: mapped.newestAt, after: position, last: !page.hasMore });
+      if (!page.hasMore) return;
+      await buffer.room();
     }
   }
 

@@ -37,7 +37,7 @@ UPDATE tds_sync_runs r
 SET locked_by = $1, locked_until = ${leaseFor('$2')}, lease_token = r.lease_token + 1
 WHERE r.id = (
     SELECT c.id FROM tds_sync_runs c
-    WHERE c.kind = 'pull' AND c.fetched_at IS NULL AND c.status IN ('pending', 'running')
+    WHERE c.kind = 'pull' AND c.fetched_at IS NULL AND c.status IN ('pending', 'running') AND c.mode IS NOT NULL
       AND (c.locked_until IS NULL OR c.locked_until <= clock_timestamp())
     ORDER BY c.created_at
     LIMIT 1
@@ -67,7 +67,8 @@ WHERE r.id = $1 AND r.lease_token = $2`;
 const INVALID_SAMPLES = 10;
 
 /**
- * One fetched page, in one statement under the lease: its records as inbox rows (the same rows,
+ * Fetched pages (one, or several fetched while the previous write was in flight), in one
+ * statement under the lease: their records as inbox rows (the same rows,
  * keys and replay check as webhook deliveries: INSERT_INBOX_GROUP_SQL, so a record delivered by
  * webhook and pulled, or pulled twice across a page edge, is stored once), the queue items of
  * the valid new ones as items of the run, the run's progress and counts, and the cursor, all
@@ -80,9 +81,9 @@ const INVALID_SAMPLES = 10;
  * the cursor still advances past it. A record already stored (duplicate) counts nowhere but in
  * the progress. The cursor only moves forward (greatest), so a run reading older records than
  * the cursor (a full run, the overlap) never moves it back.
- * $1 run, $2 token, $3 the records (inbox rows as INSERT_INBOX_GROUP_SQL takes them), $4 the
- * progress after this page, $5 the page's newest record time (null: none), $6 lease ms, $7 the
- * replay window in seconds.
+ * $1 run, $2 token, $3 the records, one per idempotency key (inbox rows as INSERT_INBOX_GROUP_SQL
+ * takes them), $4 the progress after the last page, $5 the newest record time (null: none), $6
+ * lease ms, $7 the replay window in seconds, $8 the records fetched (with those read twice).
  */
 export const WRITE_PULL_PAGE_SQL = preparedSql(
   'tds_write_pull_page',
@@ -130,7 +131,7 @@ invalid AS (
 ),
 counts AS (
   SELECT (SELECT count(*) FROM queued)::int AS queued, (SELECT count(*) FROM invalid)::int AS invalid,
-         (SELECT count(*) FROM inbox)::int AS stored, (SELECT count(*) FROM delivery)::int AS records
+         (SELECT count(*) FROM inbox)::int AS stored
 ),
 run AS (
   UPDATE tds_sync_runs r
@@ -143,7 +144,7 @@ run AS (
       progress = $4::jsonb || jsonb_build_object(
         'queued', coalesce((r.progress->>'queued')::bigint, 0) + c.queued,
         'invalid', coalesce((r.progress->>'invalid')::bigint, 0) + c.invalid,
-        'duplicates', coalesce((r.progress->>'duplicates')::bigint, 0) + c.records - c.stored),
+        'duplicates', coalesce((r.progress->>'duplicates')::bigint, 0) + $8::int - c.stored),
       error_summary = CASE WHEN c.invalid = 0 THEN r.error_summary ELSE
         coalesce(r.error_summary, '{}'::jsonb) || jsonb_build_object(
           'invalidRecords', coalesce((r.error_summary->>'invalidRecords')::int, 0) + c.invalid,
@@ -186,7 +187,7 @@ FROM counts c`,
  */
 export const FINISH_PULL_FETCH_SQL = `
 WITH locked AS (
-  SELECT r.id, r.kind, r.window_start, clock_timestamp() AS fetched_at,
+  SELECT r.id, r.kind, r.window_start, r.mode, clock_timestamp() AS fetched_at,
          r.total, r.processed, r.succeeded, r.failed, r.skipped
   FROM tds_sync_runs r
   WHERE ${HELD_BY('r')}

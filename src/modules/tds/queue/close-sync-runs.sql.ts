@@ -28,10 +28,10 @@ export const openRunItems = (r: string) =>
   `(SELECT count(*)::int FROM tds_sync_queue q WHERE q.sync_run_id = ${r}.id AND q.status IN ('pending', 'retry'))`;
 
 /**
- * The status of the open run `r` (columns id, kind, window_start, fetched_at, total and the
+ * The status of the open run `r` (columns id, kind, window_start, mode, fetched_at, total and the
  * counters as they are now): running while items are unprocessed, while a webhook run's hour is
  * not over or items of it are still open, or while a pull run is still fetching pages (its total
- * grows page by page); then completed when nothing failed, failed when nothing succeeded or was
+ * grows page by page; a pull run has a mode); then completed when nothing failed, failed when nothing succeeded or was
  * skipped, else partial. A batch that sees another batch's items still open leaves the
  * run to that batch or to the webhook-runs job.
  */
@@ -39,7 +39,7 @@ export const nextRunStatus = (r: string) => `
     CASE
       WHEN ${r}.processed < ${r}.total THEN 'running'
       WHEN ${r}.kind = 'webhook' AND (NOT (${webhookHourOver(r)}) OR ${openRunItems(r)} > 0) THEN 'running'
-      WHEN ${r}.kind = 'pull' AND ${r}.fetched_at IS NULL THEN 'running'
+      WHEN ${r}.mode IS NOT NULL AND ${r}.fetched_at IS NULL THEN 'running'
       WHEN ${r}.failed = 0 THEN 'completed'
       WHEN ${r}.succeeded + ${r}.skipped = 0 THEN 'failed'
       ELSE 'partial'

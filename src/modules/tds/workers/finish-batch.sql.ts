@@ -21,7 +21,7 @@ WITH d AS (
   FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[]) AS d (run_id, succeeded, failed, skipped)
   GROUP BY run_id
 ), locked AS (
-  SELECT r.id, r.kind, r.window_start, r.fetched_at, r.status IN ('pending', 'running') AS open,
+  SELECT r.id, r.kind, r.window_start, r.mode, r.fetched_at, r.status IN ('pending', 'running') AS open,
          -- A webhook run's total grows as its items finish (openRunItems, close-sync-runs.sql.ts).
          CASE WHEN r.kind = 'webhook' THEN r.total + d.succeeded + d.failed + d.skipped ELSE r.total END AS total,
          r.processed + d.succeeded + d.failed + d.skipped AS processed,

@@ -225,3 +225,29 @@ describePostgres('pull runs while Zoho fails (simulator)', () => {
     }, 10_000);
   });
 });
+
+// The embedded default: one session shared by the pull runner, the workers, the relay and the webhook route.
+describe('pull runs on the embedded PGlite (simulator)', () => {
+  const suite = usePullApp({}, {}, 'pglite');
+
+  it('mirrors a full run, then a webhook and an incremental pull of the same edit apply once', async () => {
+    suite.sim.seed({ products: 450, warehouses: 2, customers: 250, invoices: 0, salesOrders: 0, priceBooks: 0, seed: 21, sameTimestampRuns: 1 });
+    const [products, customers] = await Promise.all([pullToEnd(suite.app, 'product', 'full'), pullToEnd(suite.app, 'customer', 'full')]);
+    expect([products.status, customers.status]).toEqual(['completed', 'completed']);
+    await expectMirrored(suite, 'product', 'item_id');
+    await expectMirrored(suite, 'customer', 'contact_id');
+
+    const item = suite.sim.touch('product', String(suite.sim.records('product')[3].item_id), { rate: 77 });
+    expect((await deliver(suite.app, 'zoho', { item }, { query: 'event=item.updated' })).statusCode).toBe(202);
+    const incremental = await pullToEnd(suite.app, 'product', 'incremental');
+    expect(incremental.status).toBe('completed');
+    await waitUntilDrained(suite.db);
+    const copies = await rows<{ n: number }>(
+      suite.db,
+      `SELECT count(*)::int AS n FROM tds_sync_queue WHERE entity_type = 'product' AND source_entity_id = $1 AND version = $2`,
+      [String(item.item_id), versionOf(item)],
+    );
+    expect(copies).toEqual([{ n: 1 }]);
+    await expectMirrored(suite, 'product', 'item_id');
+  });
+});

@@ -50,15 +50,19 @@ export interface PullSuite {
   another(env?: Record<string, string>): Promise<NestFastifyApplication>;
 }
 
-/** A simulator, a fresh PostgreSQL database and an app pulling from it (call inside a describePostgres). */
-export function usePullApp(env: Record<string, string> = {}, simulator: Partial<ZohoSimulatorOptions> = {}): PullSuite {
+/**
+ * A simulator, a database and an app pulling from it: a fresh PostgreSQL database (call inside a
+ * describePostgres), or the embedded PGlite in memory (one app only: it is in-process).
+ */
+export function usePullApp(env: Record<string, string> = {}, simulator: Partial<ZohoSimulatorOptions> = {}, backend: 'postgres' | 'pglite' = 'postgres'): PullSuite {
   const suite = {} as PullSuite;
   const apps: TestApp[] = [];
   beforeAll(async () => {
     suite.sim = await ZohoSimulator.start({ ...ZOHO, ...simulator });
-    suite.database = await createTestDatabase();
+    if (backend === 'postgres') suite.database = await createTestDatabase();
+    const database = backend === 'postgres' ? { DATABASE_URL: suite.database.url } : { DATABASE_URL: '', TDS_DATA_DIR: 'memory' };
     const boot = async (extra: Record<string, string> = {}) => {
-      const testApp = await createTestApp(pullEnv(suite.sim, { ...env, ...extra, DATABASE_URL: suite.database.url }));
+      const testApp = await createTestApp(pullEnv(suite.sim, { ...env, ...extra, ...database }));
       apps.push(testApp);
       return testApp.app;
     };

@@ -24,7 +24,7 @@ const PULL_STATE = `jsonb_build_object(
 export const SYNC_RUN_COLUMNS = `
   r.id, r.kind, r.source, r.entity_type AS "entityType", r.status,
   ${REPORTED_TOTAL} AS total, r.processed, r.succeeded, r.failed, r.skipped,
-  CASE WHEN r.kind = 'pull' AND r.fetched_at IS NULL AND r.status = 'running'
+  CASE WHEN r.mode IS NOT NULL AND r.fetched_at IS NULL AND r.status = 'running'
          THEN least(coalesce((r.progress->>'estimatedPercent')::float8, 0) / 100,
                     CASE WHEN r.total = 0 THEN 1 ELSE r.processed::float8 / r.total END)
        WHEN ${REPORTED_TOTAL} = 0 THEN 1 ELSE least(r.processed::float8 / ${REPORTED_TOTAL}, 1) END AS progress,
@@ -32,7 +32,7 @@ export const SYNC_RUN_COLUMNS = `
   r.created_at AS "createdAt", r.started_at AS "startedAt", r.completed_at AS "completedAt",
   r.error_summary AS "errorSummary", r.cursor_from AS "cursorFrom", r.cursor_to AS "cursorTo",
   r.window_start AS "windowStart",
-  CASE WHEN r.kind = 'pull' THEN ${PULL_STATE} END AS pull`;
+  CASE WHEN r.mode IS NOT NULL THEN ${PULL_STATE} END AS pull`;
 
 export const GET_SYNC_RUN_SQL = `SELECT ${SYNC_RUN_COLUMNS} FROM tds_sync_runs r WHERE r.id = $1`;
 
