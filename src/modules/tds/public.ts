@@ -36,6 +36,8 @@ export { GetSyncRunQuery } from './queries/get-sync-run/get-sync-run.query.js';
 export type { SyncRunDto } from './queries/get-sync-run/get-sync-run.dto.js';
 export { SYNC_RUN_KINDS, SYNC_RUN_STATUSES } from './queries/get-sync-run/get-sync-run.dto.js';
 export { CancelSyncRunCommand } from './commands/cancel-sync-run/cancel-sync-run.command.js';
+export { StartPullRunCommand } from './commands/start-pull-run/start-pull-run.command.js';
+export type { PullMode } from './commands/start-pull-run/start-pull-run.command.js';
 export { ReplayDeadLettersCommand } from './commands/replay-dead-letters/replay-dead-letters.command.js';
 export type { ReplayDeadLettersResult } from './commands/replay-dead-letters/replay-dead-letters.command.js';
 export { ReplayDeadLetterSelectionCommand } from './commands/replay-dead-letters/replay-dead-letter-selection.command.js';
