@@ -9,12 +9,9 @@
  *   BENCH_PULL_ITEMS       items in the catalogue (default 100000)
  *   BENCH_PULL_WAREHOUSES  warehouses per item, each a stock level queue item too (default 1)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { ZohoSimulator } from '../tools/zoho-simulator/zoho-simulator.js';
-import { env, withDatabase, type Row } from './support.js';
-import { freePort } from './webhooks.bench.js';
+import { env, freePort, startBuiltApp, stopBuiltApp, withDatabase, type Row } from './support.js';
 
 const ITEMS = Number(env('BENCH_PULL_ITEMS', '100000'));
 const WAREHOUSES = Number(env('BENCH_PULL_WAREHOUSES', '1'));
@@ -23,39 +20,22 @@ const CREDENTIALS = { organizationId: '60000000001', clientId: '1000.BENCH', cli
 
 export const pullSettings = { items: ITEMS, warehouses: WAREHOUSES };
 
-async function startApp(url: string, port: number, sim: ZohoSimulator): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      TDS_API_KEYS: `operator:${KEY}`,
-      TDS_POLL_INTERVAL_MS: '200',
-      TDS_PULL_SCHEDULE: '',
-      TDS_ZOHO_ACCOUNTS: 'bench',
-      TDS_ZOHO_BENCH_CLIENT_ID: CREDENTIALS.clientId,
-      TDS_ZOHO_BENCH_CLIENT_SECRET: CREDENTIALS.clientSecret,
-      TDS_ZOHO_BENCH_REFRESH_TOKEN: CREDENTIALS.refreshToken,
-      TDS_ZOHO_BENCH_ORGANIZATION_ID: CREDENTIALS.organizationId,
-      TDS_ZOHO_BENCH_ACCOUNTS_URL: sim.url,
-      TDS_ZOHO_BENCH_API_URL: sim.url,
-      TDS_ZOHO_BENCH_RATE_PER_MINUTE: '0',
-      TDS_ZOHO_BENCH_DAILY_BUDGET: '1000000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+function startApp(url: string, port: number, sim: ZohoSimulator) {
+  return startBuiltApp(port, {
+    DATABASE_URL: url,
+    TDS_API_KEYS: `operator:${KEY}`,
+    TDS_POLL_INTERVAL_MS: '200',
+    TDS_PULL_SCHEDULE: '',
+    TDS_ZOHO_ACCOUNTS: 'bench',
+    TDS_ZOHO_BENCH_CLIENT_ID: CREDENTIALS.clientId,
+    TDS_ZOHO_BENCH_CLIENT_SECRET: CREDENTIALS.clientSecret,
+    TDS_ZOHO_BENCH_REFRESH_TOKEN: CREDENTIALS.refreshToken,
+    TDS_ZOHO_BENCH_ORGANIZATION_ID: CREDENTIALS.organizationId,
+    TDS_ZOHO_BENCH_ACCOUNTS_URL: sim.url,
+    TDS_ZOHO_BENCH_API_URL: sim.url,
+    TDS_ZOHO_BENCH_RATE_PER_MINUTE: '0',
+    TDS_ZOHO_BENCH_DAILY_BUDGET: '1000000',
   });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the app did not become ready');
 }
 
 /** Every page the way the connector asks for them (by time, oldest first), with nothing done to the records. */
@@ -139,9 +119,7 @@ export async function pullBenchmarks(): Promise<Row[]> {
         ];
       } finally {
         await client.end();
-        const exited = new Promise((r) => app.once('exit', r));
-        app.kill('SIGTERM');
-        await exited;
+        await stopBuiltApp(app);
       }
     });
   } finally {

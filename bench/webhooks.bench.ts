@@ -12,12 +12,9 @@
  *   BENCH_LAG_RATE             deliveries/s of the lag phase (default 1000)
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { env, withDatabase, type Row } from './support.js';
+import { env, freePort, startBuiltApp, stopBuiltApp, withDatabase, type Row } from './support.js';
 
 const SECONDS = Number(env('BENCH_WEBHOOK_SECONDS', '10'));
 const CONNECTIONS = Number(env('BENCH_WEBHOOK_CONNECTIONS', '50'));
@@ -56,47 +53,14 @@ function itemBody(n: number, run: string): string {
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+function startApp(url: string, port: number, workers: boolean) {
+  return startBuiltApp(port, {
+    DATABASE_URL: url,
+    TDS_API_KEYS: 'admin:bench-admin-key-0123456789',
+    TDS_SOURCES_ZOHO_SECRETS: SECRET,
+    TDS_WORKERS_ENABLED: String(workers),
+    TDS_POLL_INTERVAL_MS: '200',
   });
-}
-
-async function startApp(url: string, port: number, workers: boolean): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      TDS_API_KEYS: 'admin:bench-admin-key-0123456789',
-      TDS_SOURCES_ZOHO_SECRETS: SECRET,
-      TDS_WORKERS_ENABLED: String(workers),
-      TDS_POLL_INTERVAL_MS: '200',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the app did not become ready');
-}
-
-async function stopApp(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** A distinct signed item per request. */
@@ -179,7 +143,7 @@ export async function webhookBenchmarks(): Promise<Row[]> {
       unit: 'deliveries/s',
       detail: `p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, ${ingest.accepted} accepted, ${ingest.other} not 202, ${CONNECTIONS} connections`,
     });
-    await stopApp(app);
+    await stopBuiltApp(app);
 
     app = await startApp(url, port, true);
     // The first phase's deliveries are applied first: this phase measures ingestion while the
@@ -222,7 +186,7 @@ export async function webhookBenchmarks(): Promise<Row[]> {
       detail: `accepted → applied, ${lag[0].n} deliveries at ${Math.round(steady.perSecond)}/s (max ${Math.round(lag[0].max)} ms)`,
     });
     await client.end();
-    await stopApp(app);
+    await stopBuiltApp(app);
     return rows;
   });
 }

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 export interface AppProcess {
@@ -45,4 +47,16 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 60_
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
+}
+
+/** A port free on loopback right now, for a spawned app (which does not print the one it got). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

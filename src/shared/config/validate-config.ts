@@ -35,3 +35,16 @@ export const EnvBoolean = () =>
     if (['false', '0', 'no'].includes(v)) return false;
     return value;
   });
+
+/** Collects every problem before failing, each naming its variable and never its value (secrets). */
+export class ConfigProblems {
+  private readonly lines: string[] = [];
+
+  add(variable: string, reason: string): void {
+    this.lines.push(`${variable}: ${reason}`);
+  }
+
+  throwIfAny(): void {
+    if (this.lines.length > 0) throw new Error(`Invalid configuration:\n  ${this.lines.join('\n  ')}`);
+  }
+}

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, Min } from 'class-validator';
-import { validateConfig } from './validate-config.js';
+import { ConfigProblems, validateConfig } from './validate-config.js';
 
 /** How a source's deliveries are shaped: Zoho's module-keyed records, or TDS's canonical envelope. */
 export type SourceShape = 'zoho' | 'generic';
@@ -70,20 +70,7 @@ const DEFAULT_DELIVERY_ID_HEADER: Record<SourceShape, string | undefined> = {
   generic: 'x-tds-delivery-id',
 };
 
-/** Collects every problem before failing, each naming its variable and never its value (secrets). */
-class Problems {
-  private readonly lines: string[] = [];
-
-  add(variable: string, reason: string): void {
-    this.lines.push(`${variable}: ${reason}`);
-  }
-
-  throwIfAny(): void {
-    if (this.lines.length > 0) throw new Error(`Invalid configuration:\n  ${this.lines.join('\n  ')}`);
-  }
-}
-
-function readSource(name: string, env: NodeJS.ProcessEnv, problems: Problems): WebhookSource {
+function readSource(name: string, env: NodeJS.ProcessEnv, problems: ConfigProblems): WebhookSource {
   const prefix = `TDS_SOURCES_${name.toUpperCase()}_`;
   const read = (suffix: string): [string, string | undefined] => {
     const value = env[prefix + suffix]?.trim();
@@ -131,7 +118,7 @@ function readSource(name: string, env: NodeJS.ProcessEnv, problems: Problems): W
 /** Reads the webhook sources; also used outside Nest (tests). */
 export function loadWebhooksConfig(env: NodeJS.ProcessEnv = process.env): WebhooksConfig {
   const e = validateConfig(WebhooksEnv, env);
-  const problems = new Problems();
+  const problems = new ConfigProblems();
   const names = e.TDS_SOURCES.split(',').map((name) => name.trim());
   names.forEach((name, index) => {
     if (!SOURCE_NAME.test(name)) problems.add('TDS_SOURCES', `entry ${index + 1} must be a lowercase name: a-z first, then a-z 0-9 _`);

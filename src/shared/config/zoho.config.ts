@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, Min } from 'class-validator';
-import { validateConfig } from './validate-config.js';
+import { ConfigProblems, validateConfig } from './validate-config.js';
 
 /**
  * A credential read from the environment. It prints as `[REDACTED]` whichever way it is turned
@@ -111,20 +111,7 @@ const ORGANIZATION_ID = /^\d{1,30}$/;
 const MAX_RATE_PER_MINUTE = 100_000;
 const MAX_DAILY_BUDGET = 100_000_000;
 
-/** Collects every problem before failing, each naming its variable and never its value (secrets). */
-class Problems {
-  private readonly lines: string[] = [];
-
-  add(variable: string, reason: string): void {
-    this.lines.push(`${variable}: ${reason}`);
-  }
-
-  throwIfAny(): void {
-    if (this.lines.length > 0) throw new Error(`Invalid configuration:\n  ${this.lines.join('\n  ')}`);
-  }
-}
-
-function readAccount(name: string, env: NodeJS.ProcessEnv, problems: Problems): ZohoAccount {
+function readAccount(name: string, env: NodeJS.ProcessEnv, problems: ConfigProblems): ZohoAccount {
   const prefix = `TDS_ZOHO_${name.toUpperCase()}_`;
   const read = (suffix: string): [string, string | undefined] => {
     const value = env[prefix + suffix]?.trim();
@@ -199,7 +186,7 @@ function readAccount(name: string, env: NodeJS.ProcessEnv, problems: Problems): 
  * Accounts of one organisation share its bucket in tds_rate_buckets (Zoho limits the
  * organisation, not the credentials); limits that disagree would take turns overwriting it.
  */
-function checkSharedOrganizations(accounts: ZohoAccount[], problems: Problems): void {
+function checkSharedOrganizations(accounts: ZohoAccount[], problems: ConfigProblems): void {
   const first = new Map<string, ZohoAccount>();
   for (const account of accounts) {
     if (account.organizationId === '') continue;
@@ -226,7 +213,7 @@ function checkSharedOrganizations(accounts: ZohoAccount[], problems: Problems): 
 /** Reads the Zoho accounts and the connector's settings; also used outside Nest (tests). */
 export function loadZohoConfig(env: NodeJS.ProcessEnv = process.env): ZohoConfig {
   const e = validateConfig(ZohoEnv, env);
-  const problems = new Problems();
+  const problems = new ConfigProblems();
   const listed = e.TDS_ZOHO_ACCOUNTS.trim();
   const names = listed === '' ? [] : listed.split(',').map((name) => name.trim());
   names.forEach((name, index) => {

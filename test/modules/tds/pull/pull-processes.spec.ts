@@ -1,25 +1,11 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { ZohoSimulator } from '../../../../tools/zoho-simulator/zoho-simulator.js';
 import { rows, waitUntilDrained } from '../../../support/queue-fixtures.js';
-import { eventually, spawnApp } from '../../../support/spawn-app.js';
+import { eventually, freePort, spawnApp } from '../../../support/spawn-app.js';
 import type { AppProcess } from '../../../support/spawn-app.js';
 import { createTestDatabase, describePostgres, openTestDataSource } from '../../../support/test-database.js';
 import type { TestDatabase } from '../../../support/test-database.js';
 import { KEYS, pullEnv, ZOHO } from './pull-test-kit.js';
-
-/** A port free right now on loopback, for a spawned app (which does not print the one it got). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface RunRow {
   id: number;

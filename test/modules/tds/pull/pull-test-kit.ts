@@ -60,7 +60,7 @@ export function usePullApp(env: Record<string, string> = {}, simulator: Partial<
   beforeAll(async () => {
     suite.sim = await ZohoSimulator.start({ ...ZOHO, ...simulator });
     if (backend === 'postgres') suite.database = await createTestDatabase();
-    const database = backend === 'postgres' ? { DATABASE_URL: suite.database.url } : { DATABASE_URL: '', TDS_DATA_DIR: 'memory' };
+    const database: Record<string, string> = backend === 'postgres' ? { DATABASE_URL: suite.database.url } : { DATABASE_URL: '', TDS_DATA_DIR: 'memory' };
     const boot = async (extra: Record<string, string> = {}) => {
       const testApp = await createTestApp(pullEnv(suite.sim, { ...env, ...extra, ...database }));
       apps.push(testApp);

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +12,7 @@ import { ingestConfig } from '../../../../src/shared/config/ingest.config.js';
 import { queryRows } from '../../../../src/shared/database/sql.js';
 import type { TestApp } from '../../../support/create-test-app.js';
 import { createTestApp } from '../../../support/create-test-app.js';
-import { eventually, spawnApp } from '../../../support/spawn-app.js';
+import { eventually, freePort, spawnApp } from '../../../support/spawn-app.js';
 import type { AppProcess } from '../../../support/spawn-app.js';
 import { createTestDatabase, describePostgres, openTestDataSource } from '../../../support/test-database.js';
 import type { TestDatabase } from '../../../support/test-database.js';
@@ -76,17 +74,6 @@ function send(port: number, method: string, path: string, body?: string, headers
     req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }
 

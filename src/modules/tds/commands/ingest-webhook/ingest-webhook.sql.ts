@@ -1,6 +1,7 @@
 import { preparedSql } from '../../../../shared/database/sql.js';
 import { insertStartedEvents } from '../../queue/create-sync-run.sql.js';
-import { insertQueueItemsFrom, NOTIFY_QUEUE, QUEUE_ITEM_FIELDS } from '../../queue/insert-queue-items.sql.js';
+import { inboxDeliveries, insertInboxRows, storedDeliveryItems } from '../../ingestion/inbox-insert.sql.js';
+import { insertQueueItemsFrom, NOTIFY_QUEUE } from '../../queue/insert-queue-items.sql.js';
 import { countReceived } from '../../queue/metric-buckets.sql.js';
 
 /** The hour a group's deliveries are counted in: the statement's start on the database clock, in UTC whatever the session's time zone. */
@@ -59,27 +60,9 @@ const WEBHOOK_HOUR = `date_trunc('hour', now(), 'UTC')`;
 export const INSERT_INBOX_GROUP_SQL = preparedSql(
   'tds_insert_inbox_group',
   `
-WITH delivery AS (
-  SELECT *
-  FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS
-         (source text, entity_type text, source_entity_id text, operation text, version bigint, idempotency_key text,
-          content_hash text, raw_payload jsonb, headers jsonb, signature_verified boolean, received_at timestamptz,
-          status text, validation_errors jsonb, replay_key text, items jsonb))
-       WITH ORDINALITY AS d
+WITH delivery AS (${inboxDeliveries('$1')}
 ),
-inbox AS (
-  INSERT INTO tds_inbox_events
-    (source, entity_type, source_entity_id, operation, version, idempotency_key, content_hash,
-     raw_payload, headers, signature_verified, received_at, status, validation_errors, replay_key)
-  SELECT d.source, d.entity_type, d.source_entity_id, d.operation, d.version, d.idempotency_key, d.content_hash,
-         d.raw_payload, d.headers, d.signature_verified, d.received_at, d.status, d.validation_errors, d.replay_key
-  FROM delivery d
-  WHERE d.replay_key IS NULL OR $2 = 0
-     OR NOT EXISTS (SELECT FROM tds_inbox_events e
-                    WHERE e.replay_key = d.replay_key AND e.received_at > d.received_at - make_interval(secs => $2))
-  ORDER BY d.idempotency_key
-  ON CONFLICT (idempotency_key) DO NOTHING
-  RETURNING id, idempotency_key
+inbox AS (${insertInboxRows('$2')}
 ),
 -- Per source, the items of the deliveries stored: each becomes a queue item of the source's run.
 run_items AS (
@@ -110,16 +93,7 @@ runs AS (
   UNION ALL
   SELECT id, source FROM created
 ),
-queued AS (${insertQueueItemsFrom(`(
-    SELECT it.source, inbox.id AS inbox_event_id, runs.id AS sync_run_id, it.entity_type, it.source_entity_id, it.operation,
-           it.version, coalesce(it.payload, d.raw_payload -> it.payload_key) AS payload, it.priority, it.max_attempts,
-           d.ordinality * 4294967296 + it.ordinality AS n
-    FROM inbox
-    JOIN delivery d USING (idempotency_key)
-    JOIN runs USING (source)
-    CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(d.items) AS (${QUEUE_ITEM_FIELDS}, payload_key text)) WITH ORDINALITY AS it
-    WHERE d.status = 'queued'
-  ) AS i`)}
+queued AS (${insertQueueItemsFrom(storedDeliveryItems('runs.id', '\n    JOIN runs USING (source)'))}
 ),
 started AS (${insertStartedEvents('(SELECT c.id, c.kind, c.source, c.entity_type, ri.items AS total FROM created c JOIN run_items ri USING (source) WHERE c.fresh) AS c')}
 ),
