@@ -8,6 +8,7 @@
  *
  *   BENCH_PULL_ITEMS       items in the catalogue (default 100000)
  *   BENCH_PULL_WAREHOUSES  warehouses per item, each a stock level queue item too (default 1)
+ *   BENCH_PULL_REACTIONS   on | off: the outbox relay, and so inventory and search, run alongside (default on)
  */
 import { Client } from 'pg';
 import { ZohoSimulator } from '../tools/zoho-simulator/zoho-simulator.js';
@@ -15,10 +16,11 @@ import { env, freePort, startBuiltApp, stopBuiltApp, withDatabase, type Row } fr
 
 const ITEMS = Number(env('BENCH_PULL_ITEMS', '100000'));
 const WAREHOUSES = Number(env('BENCH_PULL_WAREHOUSES', '1'));
+const REACTIONS = env('BENCH_PULL_REACTIONS', 'on') === 'on';
 const KEY = 'bench-operator-key-0123456789';
 const CREDENTIALS = { organizationId: '60000000001', clientId: '1000.BENCH', clientSecret: 'bench-client-secret', refreshToken: '1000.bench-refresh' };
 
-export const pullSettings = { items: ITEMS, warehouses: WAREHOUSES };
+export const pullSettings = { items: ITEMS, warehouses: WAREHOUSES, reactions: REACTIONS };
 
 function startApp(url: string, port: number, sim: ZohoSimulator) {
   return startBuiltApp(port, {
@@ -26,6 +28,7 @@ function startApp(url: string, port: number, sim: ZohoSimulator) {
     TDS_API_KEYS: `operator:${KEY}`,
     TDS_POLL_INTERVAL_MS: '200',
     TDS_PULL_SCHEDULE: '',
+    TDS_OUTBOX_RELAY_ENABLED: String(REACTIONS),
     TDS_ZOHO_ACCOUNTS: 'bench',
     TDS_ZOHO_BENCH_CLIENT_ID: CREDENTIALS.clientId,
     TDS_ZOHO_BENCH_CLIENT_SECRET: CREDENTIALS.clientSecret,
@@ -107,7 +110,8 @@ export async function pullBenchmarks(): Promise<Row[]> {
             unit: 'records/s',
             detail:
               `${mirrored[0].n} items mirrored in ${seconds.toFixed(1)} s (${run.total} queue items with ${WAREHOUSES} stock level(s) each, ` +
-              `${Math.round(run.total / seconds)} items/s); ${run.pages} pages fetched in ${((run.fetchedMs ?? 0) / 1000).toFixed(1)} s`,
+              `${Math.round(run.total / seconds)} items/s); ${run.pages} pages fetched in ${((run.fetchedMs ?? 0) / 1000).toFixed(1)} s; ` +
+              `reactions ${REACTIONS ? 'on' : 'off'}`,
           },
           {
             benchmark: 'pull: the same pages, bare client',
