@@ -11,6 +11,17 @@ export interface BatchOutcome {
   latenciesMs: readonly number[];
 }
 
+/** What one write of a pull run's pages did (WRITE_PULL_PAGE_SQL). */
+export interface PullPagesOutcome {
+  entityType: string;
+  pages: number;
+  /** Records fetched, with those read again at page edges. */
+  records: number;
+  /** Records stored as new inbox rows (valid or invalid); the rest were stored already. */
+  stored: number;
+  invalid: number;
+}
+
 /** Present from the first scrape, at 0, so rate() and increase() see the first items too. */
 const BATCH_STATUSES: readonly QueueStatus[] = ['completed', 'unchanged', 'superseded', 'retry', 'dead_letter'];
 
@@ -25,6 +36,8 @@ export class TdsMetrics {
   private readonly batchDuration: Histogram;
   private readonly latency: Histogram;
   private readonly published: Counter;
+  private readonly pullPages: Counter<'entity_type'>;
+  private readonly pullRecords: Counter<'entity_type' | 'outcome'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -54,6 +67,25 @@ export class TdsMetrics {
       help: 'Outbox events this instance relayed to the event bus',
       registers,
     });
+    this.pullPages = new Counter({
+      name: 'tds_pull_pages_total',
+      help: "Pages of pull runs this instance fetched and committed, by entity type",
+      labelNames: ['entity_type'],
+      registers,
+    });
+    this.pullRecords = new Counter({
+      name: 'tds_pull_records_total',
+      help: 'Records of committed pull pages: stored (new, valid), invalid (kept for audit, counted as failed), duplicate (stored already: by webhook or at a page edge)',
+      labelNames: ['entity_type', 'outcome'],
+      registers,
+    });
+  }
+
+  recordPullPages({ entityType, pages, records, stored, invalid }: PullPagesOutcome): void {
+    this.pullPages.inc({ entity_type: entityType }, pages);
+    this.pullRecords.inc({ entity_type: entityType, outcome: 'stored' }, stored - invalid);
+    this.pullRecords.inc({ entity_type: entityType, outcome: 'invalid' }, invalid);
+    this.pullRecords.inc({ entity_type: entityType, outcome: 'duplicate' }, records - stored);
   }
 
   recordBatch({ statuses, durationMs, latenciesMs }: BatchOutcome): void {

@@ -3,8 +3,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../../../shared/config/app.config.js';
 import type { PullConfig } from '../../../shared/config/pull.config.js';
+import { TdsMetrics } from '../metrics/tds-metrics.js';
 import { SourceError } from '../sources/zoho/source.errors.js';
 import { isZohoEntityType } from '../sources/zoho/zoho-entity-types.js';
+import type { ZohoEntityType } from '../sources/zoho/zoho-entity-types.js';
 import type { ZohoListPage } from '../sources/zoho/zoho-client.js';
 import { PullPageBuffer } from './pull-page.buffer.js';
 import { ZohoClient } from '../sources/zoho/zoho-client.js';
@@ -43,9 +45,9 @@ function failureOf(error: unknown): PullFailure {
  * the lease (pull-lease.ts), several pages per statement when they came in while the previous
  * write was in flight (PullPageBuffer), and finishes the fetch after the last one. The cursor
  * and progress move with each write, so they never pass a record not committed; pages fetched
- * but not written when the run stops are fetched again by whoever resumes it. The lease is renewed every third
- * of its length; once a renewal or a write is refused, the run is another instance's (or
- * cancelled) and this one stops without writing anything more.
+ * but not written when the run stops are fetched again by whoever resumes it. The lease is
+ * renewed every third of its length; once a renewal or a write is refused, the run is another
+ * instance's (or cancelled) and this one stops without writing anything more.
  *
  * A broken page (not JSON, cut short) is fetched again TDS_PULL_PAGE_RETRIES times, then the
  * run fails with the status and an excerpt of the body; the cursor stays at the last committed
@@ -62,6 +64,7 @@ export class PullRunExecutor {
   constructor(
     private readonly client: ZohoClient,
     private readonly mapper: PullRecordMapper,
+    private readonly metrics: TdsMetrics,
     config: ConfigService,
   ) {
     this.config = config.getOrThrow<PullConfig>('pull');
@@ -93,7 +96,9 @@ export class PullRunExecutor {
           const after = pages[pages.length - 1].after;
           const newest = Math.max(...pages.map((page) => page.newestAt ?? -Infinity));
           const records = pages.flatMap((page) => page.records);
-          if ((await lease.writePages(records, after, Number.isFinite(newest) ? newest : undefined)) === undefined) throw new LeaseLost();
+          const written = await lease.writePages(records, after, Number.isFinite(newest) ? newest : undefined);
+          if (written === undefined) throw new LeaseLost();
+          this.metrics.recordPullPages({ entityType: run.entityType, pages: pages.length, records: records.length, ...written });
           progress = after;
           if (pages[pages.length - 1].last) break;
         }
@@ -155,7 +160,7 @@ export class PullRunExecutor {
       if (isLost()) throw new LeaseLost();
       try {
         const modifiedSince = progress.lowerBound === null ? undefined : new Date(progress.lowerBound);
-        return await this.client.listPage({ account: run.account, entityType: run.entityType as never, page: progress.page, modifiedSince });
+        return await this.client.listPage({ account: run.account, entityType: run.entityType as ZohoEntityType, page: progress.page, modifiedSince });
       } catch (error) {
         if (!(error instanceof SourceError) || !error.retryable) throw new RunFails(failureOf(error));
         let waitMs: number;

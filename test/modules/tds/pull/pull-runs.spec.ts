@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { EvaluateAlertsCommand } from '../../../../src/modules/tds/public.js';
 import { JobScheduler } from '../../../../src/modules/tds/jobs/job-scheduler.js';
+import { parseSamples, sampleValue, scrape } from '../../../shared/metrics/prometheus-text.js';
 import { rows, waitUntilDrained } from '../../../support/queue-fixtures.js';
 import { eventually } from '../../../support/spawn-app.js';
 import { describePostgres } from '../../../support/test-database.js';
@@ -31,6 +32,12 @@ describePostgres('pull runs from Zoho (simulator)', () => {
     expect(products.pull!.pages).toBeGreaterThanOrEqual(Math.ceil(700 / PAGE));
     expect(products.pull!.records).toBeGreaterThanOrEqual(700);
     await expectMirrored(suite, 'product', 'item_id');
+    // This instance's counters: every record stored once, those read again at page edges as duplicates.
+    const samples = parseSamples(await scrape(suite.app));
+    const pulled = (outcome: string) => sampleValue(samples, 'tds_pull_records_total', { entity_type: 'product', outcome });
+    expect([pulled('stored'), pulled('invalid'), pulled('duplicate')]).toEqual([700, 0, products.pull!.duplicates]);
+    expect(pulled('stored') + pulled('duplicate')).toBe(products.pull!.records);
+    expect(sampleValue(samples, 'tds_pull_pages_total', { entity_type: 'product' })).toBe(products.pull!.pages);
     // Each item's warehouses became stock levels of the run.
     const levels = suite.sim.records('product').reduce((sum, item) => sum + (item.warehouses as unknown[]).length, 0);
     expect(products.total).toBe(700 + levels);
