@@ -2,7 +2,7 @@ import { formatDuration } from '../../../src/modules/bff/domain/duration.js';
 import { entityState } from '../../../src/modules/bff/domain/entity-state.js';
 import { assessHealth, healthThresholds } from '../../../src/modules/bff/domain/health-state.js';
 import type { HealthInputs } from '../../../src/modules/bff/domain/health-state.js';
-import { progressPercent, runSuccessRate } from '../../../src/modules/bff/domain/run-progress.js';
+import { progressPercent, runProgressPercent, runSuccessRate } from '../../../src/modules/bff/domain/run-progress.js';
 import { timelineTitle } from '../../../src/modules/bff/domain/timeline-title.js';
 import { defaultStep } from '../../../src/modules/bff/queries/get-throughput/get-throughput.dto.js';
 import { loadAlertsConfig } from '../../../src/shared/config/alerts.config.js';
@@ -73,6 +73,8 @@ describe('BFF domain', () => {
       0, 99.5, 33.3, 29, 100,
     ]);
     expect([runSuccessRate(0, 0), runSuccessRate(3, 1), runSuccessRate(0, 2)]).toEqual([null, 0.75, 0]);
+    // A pull run still fetching: its applied items (all of them so far) do not make it 100% done.
+    expect([runProgressPercent(400, 400, 12.34), runProgressPercent(100, 400, 60), runProgressPercent(400, 400, undefined)]).toEqual([12.3, 25, 100]);
   });
 
   it('timeline titles', () => {

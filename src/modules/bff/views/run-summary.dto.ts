@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { SYNC_RUN_KINDS, SYNC_RUN_STATUSES } from '../../tds/public.js';
 import type { SyncRunDto, SyncRunErrorCount } from '../../tds/public.js';
 import { formatDuration } from '../domain/duration.js';
-import { progressPercent, runSuccessRate } from '../domain/run-progress.js';
+import { runProgressPercent, runSuccessRate } from '../domain/run-progress.js';
 
 export class RunSummaryDto {
   @ApiProperty({ example: 17 }) id: number;
@@ -15,7 +15,12 @@ export class RunSummaryDto {
   @ApiProperty({ example: 140 }) succeeded: number;
   @ApiProperty({ example: 5 }) failed: number;
   @ApiProperty({ example: 5 }) skipped: number;
-  @ApiProperty({ minimum: 0, maximum: 100, example: 75, description: 'processed / total in percent, one decimal, rounded down' })
+  @ApiProperty({
+    minimum: 0,
+    maximum: 100,
+    example: 75,
+    description: 'processed / total in percent, one decimal, rounded down; a pull run still fetching shows at most its estimated fetch share',
+  })
   progressPercent: number;
   @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 1, example: 0.9655, description: 'succeeded / (succeeded + failed); null before either' })
   successRate: number | null;
@@ -61,7 +66,7 @@ export function toRunSummary(run: SyncRunDto): RunSummaryDto {
     succeeded: run.succeeded,
     failed: run.failed,
     skipped: run.skipped,
-    progressPercent: progressPercent(run.processed, run.total),
+    progressPercent: runProgressPercent(run.processed, run.total, run.pull?.fetching ? run.pull.estimatedPercent : undefined),
     successRate: runSuccessRate(run.succeeded, run.failed),
     durationMs: run.durationMs,
     duration: formatDuration(run.durationMs),

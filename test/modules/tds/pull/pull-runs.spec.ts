@@ -217,6 +217,10 @@ describePostgres('pull runs while Zoho fails (simulator)', () => {
     expect(res.statusCode).toBe(202);
     const paused = await waitForRun(suite.app, res.json().id, (run) => run.pull?.paused?.code === 'SOURCE.CIRCUIT_OPEN', 20_000);
     expect(paused.status).toBe('running');
+    // The phone's view of it: no further along than the fetch, though the workers applied all that arrived.
+    const bff = await suite.app.inject({ method: 'GET', url: `/api/bff/tds/sync-runs/${paused.id}`, headers: { authorization: `Bearer ${KEYS.viewer}` } });
+    expect(bff.json().progressPercent).toBeLessThan(100);
+    expect(bff.json().progressPercent).toBeLessThanOrEqual(Math.ceil(paused.pull!.estimatedPercent));
     await eventually(async () => {
       await suite.app.get(CommandBus).execute(new EvaluateAlertsCommand());
       expect(await openAlerts(suite, 'source_circuit_open')).toHaveLength(1);
