@@ -23,7 +23,6 @@ export interface ClaimedPullRun {
   /** A bigint: kept as text, compared by the database. */
   leaseToken: string;
   progress: PullProgress;
-  startedAt: Date;
 }
 
 /** What a run's failure records (error summary and tds.sync.failed). */

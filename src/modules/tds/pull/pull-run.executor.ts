@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../../../shared/config/app.config.js';
 import type { PullConfig } from '../../../shared/config/pull.config.js';
 import { TdsMetrics } from '../metrics/tds-metrics.js';
-import { SourceError } from '../sources/zoho/source.errors.js';
+import { SourceBadResponseError, SourceError } from '../sources/zoho/source.errors.js';
 import { isZohoEntityType } from '../sources/zoho/zoho-entity-types.js';
 import type { ZohoEntityType } from '../sources/zoho/zoho-entity-types.js';
 import type { ZohoListPage } from '../sources/zoho/zoho-client.js';
@@ -164,7 +164,7 @@ export class PullRunExecutor {
       } catch (error) {
         if (!(error instanceof SourceError) || !error.retryable) throw new RunFails(failureOf(error));
         let waitMs: number;
-        if (error.code === 'SOURCE.BAD_RESPONSE') {
+        if (error instanceof SourceBadResponseError) {
           if (++broken > this.config.pageRetries) throw new RunFails(failureOf(error));
           waitMs = this.backoff(broken);
         } else {

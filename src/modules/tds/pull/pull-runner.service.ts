@@ -12,9 +12,7 @@ import { QueueItemInserter } from '../queue/queue-item-inserter.js';
 import { PullLease } from './pull-lease.js';
 import type { ClaimedPullRun } from './pull-lease.js';
 import { PullRunExecutor } from './pull-run.executor.js';
-import { CLAIM_PULL_RUN_SQL } from './pull-runs.sql.js';
-
-export const PULL_CHANNEL = 'tds_pull';
+import { CLAIM_PULL_RUN_SQL, PULL_CHANNEL } from './pull-runs.sql.js';
 
 /**
  * Takes pull runs and runs them, TDS_PULL_CONCURRENCY at a time on this instance: each loop

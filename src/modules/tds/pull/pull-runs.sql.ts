@@ -14,8 +14,17 @@ import { countReceived } from '../queue/metric-buckets.sql.js';
  * close the run once another instance may have taken it over.
  */
 
-/** Wakes the instances waiting for pull runs (LISTEN tds_pull); delivered at commit. */
-export const NOTIFY_PULL = `pg_notify('tds_pull', '')`;
+/** The channel instances that run pulls LISTEN on: a new run wakes them. */
+export const PULL_CHANNEL = 'tds_pull';
+/** Wakes the instances waiting for pull runs; delivered at commit. */
+export const NOTIFY_PULL = `pg_notify('${PULL_CHANNEL}', '')`;
+
+/**
+ * A pull run still fetching pages, its columns prefixed by `p` (`r.`, or '' where PostgreSQL
+ * takes bare column names): the predicate of the partial indexes tds_sync_runs_pull_open_idx and
+ * tds_sync_runs_pull_fetching_uq, which the statements below must repeat to use them.
+ */
+export const pullFetching = (p: string) => `${p}kind = 'pull' AND ${p}fetched_at IS NULL AND ${p}status IN ('pending', 'running')`;
 
 /** The run `r` is still held by the lease $2 (run id $1), unexpired, and still fetching. */
 const HELD_BY = (r: string) =>
@@ -38,14 +47,13 @@ UPDATE tds_sync_runs r
 SET locked_by = $1, locked_until = ${leaseFor('$2')}, lease_token = r.lease_token + 1
 WHERE r.id = (
     SELECT c.id FROM tds_sync_runs c
-    WHERE c.kind = 'pull' AND c.fetched_at IS NULL AND c.status IN ('pending', 'running') AND c.mode IS NOT NULL
+    WHERE ${pullFetching('c.')} AND c.mode IS NOT NULL
       AND (c.locked_until IS NULL OR c.locked_until <= clock_timestamp())
     ORDER BY c.created_at
     LIMIT 1
     FOR UPDATE SKIP LOCKED)
   AND (r.locked_until IS NULL OR r.locked_until <= clock_timestamp())
-RETURNING r.id, r.source, r.account, r.entity_type AS "entityType", r.mode, r.lease_token::text AS "leaseToken",
-          r.progress, r.started_at AS "startedAt"`;
+RETURNING r.id, r.source, r.account, r.entity_type AS "entityType", r.mode, r.lease_token::text AS "leaseToken", r.progress`;
 
 /** Renews the lease ($3 ms) if still held; no row: lost (expired, taken over, cancelled). $1 run, $2 token. */
 export const RENEW_PULL_LEASE_SQL = `

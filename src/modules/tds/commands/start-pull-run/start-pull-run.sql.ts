@@ -1,5 +1,5 @@
 import { insertStartedEvents } from '../../queue/create-sync-run.sql.js';
-import { isoText, NOTIFY_PULL } from '../../pull/pull-runs.sql.js';
+import { isoText, NOTIFY_PULL, pullFetching } from '../../pull/pull-runs.sql.js';
 
 /**
  * Starts a pull run, unless one is already fetching for the same source, account and entity
@@ -19,7 +19,7 @@ WITH cursor AS (
   SELECT 'pull', $1, $2, $3, $4, 'running', 0, now(), ${isoText('c.at')},
          $5::jsonb || jsonb_build_object('lowerBound', ${isoText('c.at - make_interval(secs => $6)')})
   FROM cursor c
-  ON CONFLICT (source, account, entity_type) WHERE kind = 'pull' AND fetched_at IS NULL AND status IN ('pending', 'running')
+  ON CONFLICT (source, account, entity_type) WHERE ${pullFetching('')}
   DO NOTHING
   RETURNING id, kind, source, entity_type, total
 ), started AS (${insertStartedEvents('run')}
@@ -28,5 +28,5 @@ SELECT id, pg_notify('tds_outbox', '') AS notified, ${NOTIFY_PULL} AS woken FROM
 
 /** The run fetching for that source, account and entity type, which a start found in its way. $1 source, $2 account, $3 entity type. */
 export const FIND_FETCHING_RUN_SQL = `
-SELECT id FROM tds_sync_runs
-WHERE kind = 'pull' AND fetched_at IS NULL AND status IN ('pending', 'running') AND source = $1 AND account = $2 AND entity_type = $3`;
+SELECT r.id FROM tds_sync_runs r
+WHERE ${pullFetching('r.')} AND r.source = $1 AND r.account = $2 AND r.entity_type = $3`;
