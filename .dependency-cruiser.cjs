@@ -28,6 +28,46 @@ module.exports = {
       to: { path: '^src/modules/' },
     },
     {
+      name: 'tds-runtime-sends-commands-through-the-bus',
+      comment:
+        'The loops and services around the use cases (workers, apply, queue, outbox, jobs, alerts, pull, reactions) reach a ' +
+        'use case only by sending its command or query on a bus: they may import its .command/.query class and its errors, ' +
+        'never its handler, SQL or DTOs. Handlers are registered in tds.module.ts.',
+      severity: 'error',
+      from: { path: '^src/modules/tds/(workers|apply|queue|outbox|jobs|alerts|pull|reactions)/' },
+      to: { path: '^src/modules/tds/(commands|queries)/', pathNot: '\\.(command|query|errors)\\.ts$' },
+    },
+    {
+      name: 'tds-domain-depends-on-nothing-in-tds',
+      comment: 'domain/ holds the rules (statuses, versions, retry policy) everything else builds on.',
+      severity: 'error',
+      from: { path: '^src/modules/tds/domain/' },
+      to: { path: '^src/modules/tds/', pathNot: '^src/modules/tds/domain/' },
+    },
+    {
+      name: 'tds-events-depend-on-the-domain-only',
+      comment: 'Event classes are the public contract: they carry domain types, nothing of how TDS produces them.',
+      severity: 'error',
+      from: { path: '^src/modules/tds/events/' },
+      to: { path: '^src/modules/tds/', pathNot: '^src/modules/tds/(domain|events)/' },
+    },
+    {
+      name: 'tds-apply-stage-belongs-to-the-workers',
+      comment:
+        'Applying claimed items happens inside a worker batch transaction; no use case may apply or close an item itself. ' +
+        'The outbox relay shares only the test fault hook.',
+      severity: 'error',
+      from: { path: '^src/modules/tds/', pathNot: ['^src/modules/tds/(workers|apply)/', '^src/modules/tds/tds\\.module\\.ts$', '^src/modules/tds/outbox/'] },
+      to: { path: '^src/modules/tds/apply/' },
+    },
+    {
+      name: 'tds-use-cases-do-not-reach-the-workers',
+      comment: 'commands/ and queries/ hold use cases sent through the buses; the worker loop is not theirs to call.',
+      severity: 'error',
+      from: { path: '^src/modules/tds/(commands|queries)/' },
+      to: { path: '^src/modules/tds/(workers|apply)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^src/' },

@@ -11,8 +11,8 @@ import { PurgeInboxHandler } from './commands/purge-inbox/purge-inbox.handler.js
 import { GetInboxEventController } from './queries/get-inbox-event/get-inbox-event.controller.js';
 import { GetInboxEventHandler } from './queries/get-inbox-event/get-inbox-event.handler.js';
 import { QueueItemInserter } from './queue/queue-item-inserter.js';
-import { MarkCompletedHandler } from './commands/mark-completed/mark-completed.handler.js';
-import { MarkFailedHandler } from './commands/mark-failed/mark-failed.handler.js';
+import { MarkCompletedService } from './apply/mark-completed.service.js';
+import { MarkFailedService } from './apply/mark-failed.service.js';
 import { ReplayDeadLetterController } from './commands/replay-dead-letter/replay-dead-letter.controller.js';
 import { ReplayDeadLetterHandler } from './commands/replay-dead-letter/replay-dead-letter.handler.js';
 import { ReplayDeadLettersController } from './commands/replay-dead-letters/replay-dead-letters.controller.js';
@@ -46,8 +46,8 @@ import { OutboxPublisher } from './outbox/outbox-publisher.js';
 import { OutboxRelayService } from './outbox/outbox-relay.service.js';
 import { ReactionRedeliveryService } from './reactions/reaction-redelivery.service.js';
 import { QueueWorkerService } from './workers/queue-worker.service.js';
-import { RANDOM_SOURCE, RetryPolicy } from './workers/retry-policy.js';
-import { TestFaults } from './workers/test-faults.js';
+import { RANDOM_SOURCE, RetryPolicy } from './domain/retry-policy.js';
+import { TestFaults } from './apply/test-faults.js';
 import { TdsDatabaseGauges } from './metrics/database-gauges.js';
 import { TdsMetrics } from './metrics/tds-metrics.js';
 import { CancelSyncRunController } from './commands/cancel-sync-run/cancel-sync-run.controller.js';
@@ -72,6 +72,11 @@ import { StartPullRunHandler } from './commands/start-pull-run/start-pull-run.ha
 import { PullRecordMapper } from './pull/pull-record.mapper.js';
 import { PullRunExecutor } from './pull/pull-run.executor.js';
 import { PullRunnerService } from './pull/pull-runner.service.js';
+import { RunRetentionHandler } from './commands/run-retention/run-retention.handler.js';
+import { ListJobRunsHandler } from './queries/list-job-runs/list-job-runs.handler.js';
+import { AcknowledgeAlertHandler } from './commands/acknowledge-alert/acknowledge-alert.handler.js';
+import { EvaluateAlertsHandler } from './commands/evaluate-alerts/evaluate-alerts.handler.js';
+import { ListAlertsHandler } from './queries/list-alerts/list-alerts.handler.js';
 
 @Module({
   imports: [CqrsModule, TypeOrmModule.forFeature(TDS_ENTITIES), ScheduleModule.forRoot()],
@@ -99,8 +104,8 @@ import { PullRunnerService } from './pull/pull-runner.service.js';
     ...JOB_PROVIDERS,
     ...ALERT_PROVIDERS,
     ...ZOHO_SOURCE_PROVIDERS,
-    MarkCompletedHandler,
-    MarkFailedHandler,
+    MarkCompletedService,
+    MarkFailedService,
     ReplayDeadLetterHandler,
     ResolveDeadLetterHandler,
     ListDeadLettersHandler,
@@ -145,6 +150,11 @@ import { PullRunnerService } from './pull/pull-runner.service.js';
     GetThroughputHandler,
     GetSyncRunErrorsHandler,
     GetEntityTimelineHandler,
+    RunRetentionHandler,
+    ListJobRunsHandler,
+    EvaluateAlertsHandler,
+    AcknowledgeAlertHandler,
+    ListAlertsHandler,
     // Pull runs: started by operators or the schedule, fetched under a lease by PullRunnerService.
     StartPullRunHandler,
     PullRecordMapper,

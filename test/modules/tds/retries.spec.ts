@@ -1,7 +1,7 @@
 import { EventBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { TdsDeadLetterEvent, TdsEntitySyncFailedEvent } from '../../../src/modules/tds/public.js';
-import { TestFaults } from '../../../src/modules/tds/workers/test-faults.js';
+import { TestFaults } from '../../../src/modules/tds/apply/test-faults.js';
 import { createTestApp, type TestApp } from '../../support/create-test-app.js';
 import { insertQueueItems, productPayload, rows, waitUntilDrained } from '../../support/queue-fixtures.js';
 import { eventually } from '../../support/spawn-app.js';

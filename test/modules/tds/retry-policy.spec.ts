@@ -1,5 +1,5 @@
 import { ConfigService } from '@nestjs/config';
-import { RetryPolicy } from '../../../src/modules/tds/workers/retry-policy.js';
+import { RetryPolicy } from '../../../src/modules/tds/domain/retry-policy.js';
 
 function policy(random: () => number) {
   const queue = { backoffBaseMs: 100, backoffCapMs: 1_000, maxAttempts: 5, maxAttemptsByType: { invoice: 2 } };

@@ -16,6 +16,7 @@ export const APPLIED_STATUSES: readonly QueueStatus[] = ['completed', 'unchanged
 
 /** What a queue item does to its record in the mirror. */
 export const OPERATIONS = ['create', 'update', 'delete'] as const;
+export type EntityOperation = (typeof OPERATIONS)[number];
 
 /** Items without a priority of their own; higher is claimed first (1..10). */
 export const DEFAULT_PRIORITY = 5;

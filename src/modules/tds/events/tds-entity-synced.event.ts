@@ -1,7 +1,9 @@
 import { DomainEvent } from '../../../shared/events/domain-event.js';
 import type { EventData, EventMeta } from '../../../shared/events/domain-event.js';
+import type { EntityOperation } from '../domain/queue-item.js';
 
-export type EntityOperation = 'create' | 'update' | 'delete';
+// The operation belongs to the queue item; the event carries it, and other modules read it here.
+export type { EntityOperation };
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
 function createdFields(data: Record<string, unknown>): FieldChanges {

@@ -3,7 +3,7 @@ import { hasControlCharacters } from '../../../shared/validation/control-charact
 import { EnqueueItemsPipe } from '../commands/enqueue-items/enqueue-items.pipe.js';
 import { OPERATIONS } from '../domain/queue-item.js';
 import { parseVersion } from '../domain/version.js';
-import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+import type { EntityOperation } from '../domain/queue-item.js';
 import type { IncomingDelivery, MappedDelivery, MappingResult } from './webhook-delivery.js';
 
 /**

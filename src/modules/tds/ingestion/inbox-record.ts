@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../../../shared/errors/domain-error.js';
 import { isStorableJson, storableText } from '../../../shared/json/storable-json.js';
-import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+import type { EntityOperation } from '../domain/queue-item.js';
 import type { QueueItemInserter } from '../queue/queue-item-inserter.js';
 import { headerValue } from './header-value.js';
 import type { DeliveryItem, IncomingDelivery, MappingResult } from './webhook-delivery.js';

@@ -1,6 +1,6 @@
 import type { WebhookSource } from '../../../shared/config/webhooks.config.js';
 import type { FieldError } from '../../../shared/errors/domain-error.js';
-import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+import type { EntityOperation } from '../domain/queue-item.js';
 
 // A source is configuration: its type lives with the config that parses it (src/shared sits
 // below the modules), and is re-exported here as part of the ingestion contract.

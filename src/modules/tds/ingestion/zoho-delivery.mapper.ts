@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { IngestConfig } from '../../../shared/config/ingest.config.js';
 import type { FieldError } from '../../../shared/errors/domain-error.js';
 import { parseVersion } from '../domain/version.js';
-import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+import type { EntityOperation } from '../domain/queue-item.js';
 import type { EntityProcessor } from '../processors/entity-processor.js';
 import { EntityProcessorRegistry } from '../processors/entity-processor.registry.js';
 import type { IncomingDelivery, MappingResult } from './webhook-delivery.js';

@@ -12,7 +12,7 @@ import { knownEventTypes } from '../events/event-catalogue.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import type { OutboxRow } from './outbox-publisher.js';
 import { CLAIM_SETTINGS_SQL, CLAIM_OUTBOX_SQL } from './outbox-relay.sql.js';
-import { TestFaults } from '../workers/test-faults.js';
+import { TestFaults } from '../apply/test-faults.js';
 
 export const OUTBOX_CHANNEL = 'tds_outbox';
 /** The claim starts from the first id at least this often (see CLAIM_OUTBOX_SQL). */

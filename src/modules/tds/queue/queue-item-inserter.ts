@@ -3,8 +3,8 @@ import type { QueryRunner } from 'typeorm';
 import { queryRows } from '../../../shared/database/sql.js';
 import { forEachInSlices } from '../../../shared/runtime/event-loop-slices.js';
 import { DEFAULT_PRIORITY } from '../domain/queue-item.js';
-import type { EntityOperation } from '../events/tds-entity-synced.event.js';
-import { RetryPolicy } from '../workers/retry-policy.js';
+import type { EntityOperation } from '../domain/queue-item.js';
+import { RetryPolicy } from '../domain/retry-policy.js';
 import { INSERT_QUEUE_ITEMS_SQL, NOTIFY_QUEUE_SQL } from './insert-queue-items.sql.js';
 
 /** One item to queue, with its provenance: the webhook delivery (inbox row) or the sync run it belongs to. */

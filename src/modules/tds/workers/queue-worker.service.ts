@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import type { QueueConfig } from '../../../shared/config/queue.config.js';
@@ -9,15 +8,13 @@ import { DatabaseInfo } from '../../../shared/database/database-info.js';
 import { DbNotifier } from '../../../shared/database/db-notifier.js';
 import { queryRows } from '../../../shared/database/sql.js';
 import type { SqlExecutor } from '../../../shared/database/sql.js';
-import { MarkCompletedCommand } from '../commands/mark-completed/mark-completed.command.js';
-import type { MarkCompletedResult, RunDelta } from '../commands/mark-completed/mark-completed.command.js';
-import { MarkFailedCommand } from '../commands/mark-failed/mark-failed.command.js';
-import type { MarkFailedResult } from '../commands/mark-failed/mark-failed.command.js';
+import type { ClaimedItem, ItemFailure, RunDelta } from '../apply/claimed-item.js';
+import { MarkCompletedService } from '../apply/mark-completed.service.js';
+import { MarkFailedService } from '../apply/mark-failed.service.js';
+import { TestFaults } from '../apply/test-faults.js';
 import { CLAIM_BATCH_SQL, FORGET_EMPTY_CLAIMS_SQL, ISOLATE_SUSPECTS_SQL, RECORD_CLAIM_SQL, RECORD_QUEUE_EMPTY_SQL } from './claim-batch.sql.js';
-import type { ClaimedItem, ItemFailure } from './claimed-item.js';
 import { FINISH_BATCH_SQL } from './finish-batch.sql.js';
 import { BatchGate } from './batch-gate.js';
-import { TestFaults } from './test-faults.js';
 import { PollingLoop } from '../../../shared/runtime/polling-loop.js';
 import { LivenessRegistry } from '../../../shared/health/liveness.registry.js';
 import { TdsMetrics } from '../metrics/tds-metrics.js';
@@ -54,7 +51,8 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
     private readonly dataSource: DataSource,
     private readonly dbInfo: DatabaseInfo,
     notifier: DbNotifier,
-    private readonly commandBus: CommandBus,
+    private readonly markCompleted: MarkCompletedService,
+    private readonly markFailed: MarkFailedService,
     private readonly faults: TestFaults,
     private readonly metrics: TdsMetrics,
     liveness: LivenessRegistry,
@@ -164,11 +162,9 @@ export class QueueWorkerService implements OnApplicationBootstrap, BeforeApplica
       // else: a suspect from a batch that died; its crashes moved onto its row, which puts it in
       // the isolated lane, where it runs alone.
     }
-    const completed = await this.commandBus.execute<MarkCompletedCommand, MarkCompletedResult>(new MarkCompletedCommand(tx, toApply));
+    const completed = await this.markCompleted.apply(tx, toApply);
     if (this.faults.enabled) this.faults.crashIfMarked(toApply);
-    const failed = await this.commandBus.execute<MarkFailedCommand, MarkFailedResult>(
-      new MarkFailedCommand(tx, [...poison, ...completed.failures]),
-    );
+    const failed = await this.markFailed.record(tx, [...poison, ...completed.failures]);
     const runs: RunDelta[] = [...completed.runs, ...failed.runs];
     await tx.query(FINISH_BATCH_SQL, [
       runs.map((r) => r.syncRunId),

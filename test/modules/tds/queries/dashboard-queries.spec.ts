@@ -1,7 +1,7 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { GetDashboardSummaryQuery, GetSyncRunErrorsQuery, GetThroughputQuery } from '../../../../src/modules/tds/public.js';
 import type { ThroughputParams } from '../../../../src/modules/tds/public.js';
-import { TestFaults } from '../../../../src/modules/tds/workers/test-faults.js';
+import { TestFaults } from '../../../../src/modules/tds/apply/test-faults.js';
 import { ValidationFailedError } from '../../../../src/shared/errors/domain-error.js';
 import { rows } from '../../../support/queue-fixtures.js';
 import { describePostgres } from '../../../support/test-database.js';

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { ResolveDeadLetterCommand } from '../../../../src/modules/tds/public.js';
 import type { EntityTimeline } from '../../../../src/modules/tds/public.js';
-import { TestFaults } from '../../../../src/modules/tds/workers/test-faults.js';
+import { TestFaults } from '../../../../src/modules/tds/apply/test-faults.js';
 import { createTestApp } from '../../../support/create-test-app.js';
 import type { TestApp } from '../../../support/create-test-app.js';
 import { rows } from '../../../support/queue-fixtures.js';

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { TestFaults } from '../../../../src/modules/tds/workers/test-faults.js';
+import { TestFaults } from '../../../../src/modules/tds/apply/test-faults.js';
 import { rows } from '../../../support/queue-fixtures.js';
 import { describePostgres } from '../../../support/test-database.js';
 import {

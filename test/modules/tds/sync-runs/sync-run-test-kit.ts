@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { QueueWorkerService } from '../../../../src/modules/tds/workers/queue-worker.service.js';
-import { TestFaults } from '../../../../src/modules/tds/workers/test-faults.js';
+import { TestFaults } from '../../../../src/modules/tds/apply/test-faults.js';
 import { createTestApp, type TestApp } from '../../../support/create-test-app.js';
 import { rows } from '../../../support/queue-fixtures.js';
 import { eventually } from '../../../support/spawn-app.js';

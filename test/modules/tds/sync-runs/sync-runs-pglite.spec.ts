@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { ReplayDeadLettersCommand } from '../../../../src/modules/tds/public.js';
 import type { ReplayDeadLettersResult } from '../../../../src/modules/tds/public.js';
-import { TestFaults } from '../../../../src/modules/tds/workers/test-faults.js';
+import { TestFaults } from '../../../../src/modules/tds/apply/test-faults.js';
 import { createTestApp, type TestApp } from '../../../support/create-test-app.js';
 import { rows } from '../../../support/queue-fixtures.js';
 import { cancelRun, drain, enqueue, failPermanently, getRun, newProducts, runBatch, SYNC_RUN_ENV } from './sync-run-test-kit.js';

@@ -1,5 +1,5 @@
-import { RETRY_JOB_ACTOR } from '../../domain/queue-item.js';
-import { countFailed } from '../../queue/metric-buckets.sql.js';
+import { RETRY_JOB_ACTOR } from '../domain/queue-item.js';
+import { countFailed } from '../queue/metric-buckets.sql.js';
 
 /**
  * Records failed attempts of a batch in ONE statement, inside the batch's transaction. Per item:

@@ -1,4 +1,4 @@
-import type { EntityOperation } from '../events/tds-entity-synced.event.js';
+import type { EntityOperation } from '../domain/queue-item.js';
 
 /** A queue item as a worker sees it once claimed: everything but the payload, which stays in SQL. */
 export interface ClaimedItem {
@@ -20,4 +20,15 @@ export interface ItemFailure {
   code: string;
   message: string;
   retryable: boolean;
+}
+
+/** Per-run deltas a batch contributes to `tds_sync_runs`. */
+export interface RunDelta {
+  syncRunId: number;
+  /** Applied. */
+  succeeded?: number;
+  /** Dead-lettered (a retry is not final). */
+  failed?: number;
+  /** Unchanged or superseded. */
+  skipped?: number;
 }

@@ -1,4 +1,4 @@
-import { countApplied } from '../../queue/metric-buckets.sql.js';
+import { countApplied } from '../queue/metric-buckets.sql.js';
 
 /**
  * Applying a group of claimed queue items takes two statements, inside the batch's transaction.

@@ -1,13 +1,20 @@
-import { CommandHandler } from '@nestjs/cqrs';
-import type { ICommandHandler } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import { queryRows } from '../../../../shared/database/sql.js';
-import { classifyApplyError, sqlStateOf } from '../../workers/apply-errors.js';
-import type { ClaimedItem, ItemFailure } from '../../workers/claimed-item.js';
-import { TestFaults } from '../../workers/test-faults.js';
-import { MarkCompletedCommand } from './mark-completed.command.js';
-import type { MarkCompletedResult, RunDelta } from './mark-completed.command.js';
+import { queryRows } from '../../../shared/database/sql.js';
+import { classifyApplyError, sqlStateOf } from './apply-errors.js';
+import type { ClaimedItem, ItemFailure, RunDelta } from './claimed-item.js';
+import { TestFaults } from './test-faults.js';
 import { CREATE_PLACEHOLDERS_SQL, MARK_COMPLETED_SQL } from './mark-completed.sql.js';
+
+export interface MarkCompletedResult {
+  events: number;
+  runs: RunDelta[];
+  statuses: Record<string, number>;
+  /** Per closed item, enqueue to close in milliseconds. */
+  latenciesMs: number[];
+  /** Items that could not be applied, each found alone; the batch's other items are done. */
+  failures: ItemFailure[];
+}
 
 interface GroupRow {
   events: number;
@@ -19,11 +26,16 @@ interface GroupRow {
 /** How often a group that lost a deadlock is re-run before it is split. */
 const CONFLICT_RETRIES = 3;
 
-@CommandHandler(MarkCompletedCommand)
-export class MarkCompletedHandler implements ICommandHandler<MarkCompletedCommand, MarkCompletedResult> {
+/**
+ * Applies claimed items to the mirror and records their outcomes (completed, unchanged,
+ * superseded) inside the batch's transaction `tx`. A step of the worker's batch, not a use case:
+ * an item is only ever closed by applying it, so nothing outside the apply stage calls this.
+ */
+@Injectable()
+export class MarkCompletedService {
   constructor(private readonly faults: TestFaults) {}
 
-  async execute({ tx, items }: MarkCompletedCommand): Promise<MarkCompletedResult> {
+  async apply(tx: QueryRunner, items: readonly ClaimedItem[]): Promise<MarkCompletedResult> {
     const result: MarkCompletedResult = { events: 0, runs: [], statuses: {}, latenciesMs: [], failures: [] };
     const ready: ClaimedItem[] = [];
     for (const item of items) {
