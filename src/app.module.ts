@@ -21,6 +21,7 @@ import { outboxConfig } from './shared/config/outbox.config.js';
 import { pullConfig } from './shared/config/pull.config.js';
 import { queueConfig } from './shared/config/queue.config.js';
 import { reactionsConfig } from './shared/config/reactions.config.js';
+import { roleConfig } from './shared/config/role.config.js';
 import { webhooksConfig } from './shared/config/webhooks.config.js';
 import { zohoConfig } from './shared/config/zoho.config.js';
 import { DatabaseModule } from './shared/database/database.module.js';
@@ -33,6 +34,8 @@ import { HttpModule } from './shared/http/http.module.js';
 
 /** Every configuration namespace; each validates its variables when loaded. */
 export const CONFIG_NAMESPACES = [
+  // First: the roles decide which of the other namespaces' loops run.
+  roleConfig,
   appConfig,
   authConfig,
   databaseConfig,

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { DestinationStream } from 'pino';
 import { AppModule, CONFIG_NAMESPACES } from './app.module.js';
 import { appConfig, type AppConfig } from './shared/config/app.config.js';
+import { roleConfig, type RoleConfig } from './shared/config/role.config.js';
 import { DomainError } from './shared/errors/domain-error.js';
 import { codeForStatus, errorBody } from './shared/errors/error-response.js';
 import { ApiKeyService } from './shared/auth/api-key.service.js';
@@ -38,6 +39,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   for (const load of CONFIG_NAMESPACES) load();
   // Needed before Nest exists: the logger and the body limit are fixed when Fastify is created.
   const config = appConfig();
+  const roles = roleConfig();
   const logger = createLogger({
     level: config.logLevel,
     instanceId: config.instanceId,
@@ -67,9 +69,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     { rawBody: true, logger: new PinoLoggerService(logger), abortOnError: false },
   );
   try {
-    await configureHttp(app, config);
-    serveDashboardPage(app);
-    setUpSwagger(app);
+    await configureHttp(app, config, roles);
+    if (roles.api) {
+      serveDashboardPage(app);
+      setUpSwagger(app);
+    }
     return app;
   } catch (error) {
     await app.close();
@@ -77,12 +81,22 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   }
 }
 
-async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+/** What an instance without the api role still answers: probes and scrapes. */
+const servedWithoutApi = (url: string) => {
+  const path = url.split('?', 1)[0];
+  return path === '/metrics' || path === '/health' || path.startsWith('/health/');
+};
+
+async function configureHttp(app: NestFastifyApplication, config: AppConfig, roles: RoleConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
 
   const apiKeys = app.get(ApiKeyService);
+  const noApi = new DomainError('ROUTE.NOT_SERVED', 404, `This instance runs as ${roles.roles.join(',')}: it serves /health and /metrics only`);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    // The controllers are the same in every role; an instance without the api role refuses
+    // their routes before anything else (a load balancer sends API traffic to api instances).
+    if (!roles.api && !servedWithoutApi(request.url)) return done(noApi);
     // The cheapest refusal first: a caller without the route's key is answered before a byte
     // of its body is read (ApiKeyGuard decides again after parsing, for every route).
     const access = routeConfigEntry<RouteAccess>(request, ROUTE_ACCESS);

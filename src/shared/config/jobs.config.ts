@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { instanceRoles } from './role.config.js';
 import { EnvBoolean, validateConfig } from './validate-config.js';
 
 const DAY_H = 24;
@@ -47,7 +48,7 @@ const DAY_S = DAY_H * HOUR_S;
 export const jobsConfig = registerAs('jobs', () => {
   const env = validateConfig(JobsEnv);
   return {
-    enabled: env.TDS_JOBS_ENABLED,
+    enabled: env.TDS_JOBS_ENABLED && instanceRoles().has('scheduler'),
     shutdownTimeoutMs: env.TDS_JOBS_SHUTDOWN_TIMEOUT_MS,
     retry: {
       intervalSeconds: env.TDS_JOB_RETRY_INTERVAL_S,

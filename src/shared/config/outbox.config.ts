@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { instanceRoles } from './role.config.js';
 import { EnvBoolean, validateConfig } from './validate-config.js';
 
 class OutboxEnv {
@@ -12,7 +13,7 @@ class OutboxEnv {
 export const outboxConfig = registerAs('outbox', () => {
   const env = validateConfig(OutboxEnv);
   return {
-    relayEnabled: env.TDS_OUTBOX_RELAY_ENABLED,
+    relayEnabled: env.TDS_OUTBOX_RELAY_ENABLED && instanceRoles().has('worker'),
     batchSize: env.TDS_OUTBOX_BATCH_SIZE,
     pollIntervalMs: env.TDS_OUTBOX_POLL_INTERVAL_MS,
   };

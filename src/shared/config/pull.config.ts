@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { instanceRoles } from './role.config.js';
 import { EnvBoolean, validateConfig } from './validate-config.js';
 
 /**
@@ -63,7 +64,7 @@ function schedule(text: string): { entityType: string; intervalSeconds: number }
 export function loadPullConfig(source: NodeJS.ProcessEnv = process.env) {
   const env = validateConfig(PullEnv, source);
   return {
-    enabled: env.TDS_PULL_ENABLED,
+    enabled: env.TDS_PULL_ENABLED && instanceRoles().has('worker'),
     concurrency: env.TDS_PULL_CONCURRENCY,
     leaseMs: env.TDS_PULL_LEASE_MS,
     pollMs: env.TDS_PULL_POLL_MS,

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { instanceRoles } from './role.config.js';
 import { EnvBoolean, validateConfig } from './validate-config.js';
 
 class QueueEnv {
@@ -32,7 +33,7 @@ export const queueConfig = registerAs('queue', () => {
     throw new Error('Invalid configuration:\n  TDS_BACKOFF_CAP_MS: must not be below TDS_BACKOFF_BASE_MS');
   }
   return {
-    workersEnabled: env.TDS_WORKERS_ENABLED,
+    workersEnabled: env.TDS_WORKERS_ENABLED && instanceRoles().has('worker'),
     workerCount: env.TDS_WORKER_COUNT,
     batchSize: env.TDS_BATCH_SIZE,
     pollIntervalMs: env.TDS_POLL_INTERVAL_MS,
