@@ -52,7 +52,7 @@ function main(): void {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  if (!process.env.REDIS_URL) log('REDIS_URL is unset: each instance caches in its own memory, and invalidations do not reach the others');
+  if (!process.env.REDIS_URL) log('REDIS_URL is unset: each instance caches in its own memory (invalidations still reach every instance, by NOTIFY)');
   const running = new Map<ClusterInstance, ChildProcess>();
   let stopping = false;
   for (const instance of options.instances) {

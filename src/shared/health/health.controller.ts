@@ -37,7 +37,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.role(), () => this.database.ping(), () => this.cache.check(), () => this.loops.check()]);
+    return this.health.check([() => this.role(), () => this.database.ping(), () => this.cache.checkForReadiness(), () => this.loops.check()]);
   }
 
   private role(): HealthIndicatorResult {
