@@ -1,49 +1,7 @@
 import { rows, type Db } from './queue-fixtures.js';
 
-export interface Difference {
-  target: 'inventory' | 'search';
-  entityType: string;
-  sourceEntityId: string;
-  problem: string;
-}
-
-/**
- * Compares the mirror with what the reactions built from it: every applied product in
- * inventory at the mirror's version with its newest data (deleted ones inactive), every applied
- * product, customer, invoice and sales order in search at the mirror's version (deleted ones
- * removed from results), and nothing downstream that the mirror does not have. [] when in step.
- */
-export async function downstreamDifferences(db: Db): Promise<Difference[]> {
-  return rows<Difference>(
-    db,
-    `SELECT 'inventory' AS target, 'product' AS "entityType", e.source_entity_id AS "sourceEntityId",
-            CASE WHEN p.source_id IS NULL THEN 'missing' ELSE 'differs' END AS problem
-     FROM tds_entities e
-     LEFT JOIN inventory_products p ON p.source = e.source AND p.source_id = e.source_entity_id
-     WHERE e.entity_type = 'product' AND e.arrival_seq > 0
-       AND (p.source_id IS NULL OR p.version <> e.version OR p.deleted <> e.deleted
-            OR (e.deleted AND p.active)
-            OR (NOT e.deleted AND (p.name IS DISTINCT FROM e.data ->> 'name' OR p.sku IS DISTINCT FROM e.data ->> 'sku'
-                OR p.price IS DISTINCT FROM (e.data ->> 'rate')::numeric OR p.active <> (e.data ->> 'status' = 'active'))))
-     UNION ALL
-     SELECT 'inventory', 'product', p.source_id, 'not in the mirror'
-     FROM inventory_products p
-     WHERE NOT EXISTS (SELECT 1 FROM tds_entities e
-                       WHERE e.entity_type = 'product' AND e.source = p.source AND e.source_entity_id = p.source_id AND e.arrival_seq > 0)
-     UNION ALL
-     SELECT 'search', e.entity_type, e.source_entity_id, CASE WHEN d.source_id IS NULL THEN 'missing' ELSE 'differs' END
-     FROM tds_entities e
-     LEFT JOIN search_documents d ON d.type = e.entity_type AND d.source = e.source AND d.source_id = e.source_entity_id
-     WHERE e.entity_type IN ('product', 'customer', 'invoice', 'sales_order') AND e.arrival_seq > 0
-       AND (d.source_id IS NULL OR d.version <> e.version OR d.deleted <> e.deleted)
-     UNION ALL
-     SELECT 'search', d.type, d.source_id, 'not in the mirror'
-     FROM search_documents d
-     WHERE NOT EXISTS (SELECT 1 FROM tds_entities e
-                       WHERE e.entity_type = d.type AND e.source = d.source AND e.source_entity_id = d.source_id AND e.arrival_seq > 0)
-     ORDER BY 1, 2, 3`,
-  );
-}
+// The check is the convergence tool's, so the specs and an operator's run compare the same way.
+export { downstreamDifferences, type Difference } from '../../tools/check-convergence/convergence-checks.js';
 
 /** Everything the reactions wrote, without write times: equal snapshots mean equal downstream state. */
 export async function downstreamSnapshot(db: Db): Promise<unknown[]> {
