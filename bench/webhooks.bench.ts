@@ -25,7 +25,7 @@ const WARMUP_SECONDS = 2;
 export const webhookSettings = { seconds: SECONDS, connections: CONNECTIONS, lagRate: LAG_RATE };
 
 /** A Zoho item webhook body (~1.5 KB), distinct per `n`. */
-function itemBody(n: number, run: string): string {
+export function itemBody(n: number, run: string): string {
   const id = `${run}${n}`;
   return JSON.stringify({
     item: {
@@ -114,7 +114,7 @@ async function load(port: number, run: string, seconds: number, connections: num
 }
 
 /** Until nothing is left to apply and every event is dispatched (the reactions to them run right after). */
-async function waitDrained(client: Client, timeoutMs = 180_000): Promise<void> {
+export async function waitDrained(client: Client, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { rows } = await client.query(
