@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { IsArray, ValidateBy, ValidateNested, validateSync } from 'class-validator';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 
-type Constructor<T extends object = object> = new () => T;
+export type Constructor<T extends object = object> = new () => T;
 
 export interface ValidatePlainOptions extends ValidatorOptions {
   /**
@@ -54,7 +54,8 @@ export function ValidateNestedArray(elementType: () => Constructor): PropertyDec
   });
 }
 
-function nestedArraysOf(type: Function): [string, () => Constructor][] {
+/** The arrays `type` declares with @ValidateNestedArray (its own and inherited), with their element types. */
+export function nestedArraysOf(type: Function): [string, () => Constructor][] {
   const found: [string, () => Constructor][] = [];
   for (let c: Function | null = type; c && c !== Function.prototype; c = Object.getPrototypeOf(c) as Function | null) {
     for (const entry of nestedArrays.get(c) ?? []) found.push(entry);

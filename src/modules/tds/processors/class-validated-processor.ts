@@ -1,8 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
 import type { EntityOperation } from '../events/tds-entity-synced.event.js';
 import { flattenValidationErrors } from '../../../shared/errors/flatten-validation-errors.js';
-import { validatePlain } from '../../../shared/validation/validate-plain.js';
-import type { ValidatePlainOptions } from '../../../shared/validation/validate-plain.js';
+import { PlainValidator } from '../../../shared/validation/compiled-validator.js';
 import type { EntityProcessor, PayloadFieldError } from './entity-processor.js';
 
 /** Bounds on the work one payload's validation may cost, from the configuration (TDS_INGEST_MAX_ARRAY_ENTRIES). */
@@ -15,20 +14,22 @@ export interface PayloadLimits {
  * A processor whose payload rules are a class-validator DTO. Key fields carry `always` rules
  * (@IsKey), so a delete, validated with a group no other rule belongs to, checks only them.
  * Payloads are never whitelisted: extra fields are the source's data and are kept.
+ * The rules are compiled once per DTO (PlainValidator): every enqueue, webhook and pull record
+ * is validated here, and class-validator itself only runs to word a refusal.
  */
 export abstract class ClassValidatedProcessor implements EntityProcessor {
   abstract readonly entityType: string;
   abstract readonly keyFields: readonly string[];
   readonly fields: readonly string[];
-  private readonly options: ValidatePlainOptions;
-  private readonly keysOnly: ValidatePlainOptions;
+  private readonly full: PlainValidator<object>;
+  private readonly keysOnly: PlainValidator<object>;
 
   protected constructor(
-    private readonly dto: new () => object,
+    dto: new () => object,
     { maxArrayEntries }: PayloadLimits,
   ) {
-    this.options = { maxArrayEntries };
-    this.keysOnly = { maxArrayEntries, groups: ['tds:keys-only'] };
+    this.full = new PlainValidator(dto, { maxArrayEntries });
+    this.keysOnly = new PlainValidator(dto, { maxArrayEntries, groups: ['tds:keys-only'] });
     const properties = getMetadataStorage()
       .getTargetValidationMetadatas(dto, '', true, false)
       .map((metadata) => metadata.propertyName);
@@ -40,8 +41,8 @@ export abstract class ClassValidatedProcessor implements EntityProcessor {
   }
 
   validate(payload: Record<string, unknown>, operation: EntityOperation, sourceEntityId?: string): PayloadFieldError[] {
-    const options = operation === 'delete' ? this.keysOnly : this.options;
-    const errors = flattenValidationErrors(validatePlain(this.dto, payload, options).errors);
+    const validator = operation === 'delete' ? this.keysOnly : this.full;
+    const errors = flattenValidationErrors(validator.validate(payload).errors);
     if (errors.length > 0 || sourceEntityId === undefined) return errors;
     const actual = this.sourceEntityIdOf(payload);
     if (actual === sourceEntityId) return [];

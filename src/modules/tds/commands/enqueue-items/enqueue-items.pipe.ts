@@ -5,7 +5,7 @@ import type { FieldError } from '../../../../shared/errors/domain-error.js';
 import { flattenValidationErrors } from '../../../../shared/errors/flatten-validation-errors.js';
 import { isStorableJson } from '../../../../shared/json/storable-json.js';
 import { forEachInSlices, yieldToEventLoop } from '../../../../shared/runtime/event-loop-slices.js';
-import { validatePlain } from '../../../../shared/validation/validate-plain.js';
+import { PlainValidator } from '../../../../shared/validation/compiled-validator.js';
 import { DEFAULT_PRIORITY, OPERATIONS } from '../../domain/queue-item.js';
 import { parseVersion } from '../../domain/version.js';
 import type { EntityOperation } from '../../events/tds-entity-synced.event.js';
@@ -30,6 +30,9 @@ function at(prefix: string, path: string): string {
 
 /** The envelope is strict: a field it does not know is refused, not dropped. */
 const STRICT_ENVELOPE = { whitelist: true, forbidNonWhitelisted: true };
+/** The DTOs' rules, compiled once: a bulk request is checked per item without class-validator's instances and error objects. */
+const REQUEST = new PlainValidator(EnqueueItemsRequestDto, STRICT_ENVELOPE);
+const ITEM = new PlainValidator(EnqueueItemDto, STRICT_ENVELOPE);
 
 /**
  * Validates the whole request before anything is stored: the envelope (class-validator,
@@ -52,7 +55,7 @@ export class EnqueueItemsPipe implements PipeTransform<unknown, Promise<EnqueueR
     }
     // Parsing the body (up to 10 MiB) has just held the event loop in this same task.
     await yieldToEventLoop();
-    const { instance, errors } = validatePlain(EnqueueItemsRequestDto, body, STRICT_ENVELOPE);
+    const { instance, errors } = REQUEST.validate(body);
     const problems = flattenValidationErrors(errors);
     const badPaths = new Set(problems.map((problem) => problem.path));
     if (Array.isArray(body.items)) {
@@ -72,7 +75,7 @@ export class EnqueueItemsPipe implements PipeTransform<unknown, Promise<EnqueueR
    */
   validateItem(item: unknown): { ok: true; item: EnqueueItem } | { ok: false; errors: FieldError[] } {
     if (!isRecord(item)) return { ok: false, errors: [{ path: '', message: 'The body must be a JSON object' }] };
-    const { instance, errors } = validatePlain(EnqueueItemDto, item, STRICT_ENVELOPE);
+    const { instance, errors } = ITEM.validate(item);
     const problems = flattenValidationErrors(errors);
     problems.push(...this.payloadProblems(item, '', new Set(problems.map((problem) => problem.path))));
     return problems.length > 0 ? { ok: false, errors: problems } : { ok: true, item: toEnqueueItem(instance) };
