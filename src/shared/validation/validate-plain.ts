@@ -42,12 +42,24 @@ const HoldsAtMostMaxEntries = ValidateBy({
 });
 
 /**
+ * class-validator's nested validation walks into an array held in the array and finds nothing
+ * wrong with `[[]]`: an entry must be an object to be an `elementType` at all.
+ */
+const HoldsNoArrays = ValidateBy({
+  name: 'nestedArrayHoldsNoArrays',
+  validator: {
+    validate: (value) => !Array.isArray(value) || !value.some((entry) => Array.isArray(entry)),
+    defaultMessage: () => '$property must hold objects, not arrays',
+  },
+});
+
+/**
  * An array whose elements are validated with `elementType`'s rules, at most validatePlain's
  * `maxArrayEntries` of them. Declares the element type for validatePlain (class-transformer's
  * @Type is not read: validatePlain does not use it).
  */
 export function ValidateNestedArray(elementType: () => Constructor): PropertyDecorator {
-  return applyDecorators(IsArray(), HoldsAtMostMaxEntries, ValidateNested({ each: true }), (target: object, property: string | symbol) => {
+  return applyDecorators(IsArray(), HoldsAtMostMaxEntries, HoldsNoArrays, ValidateNested({ each: true }), (target: object, property: string | symbol) => {
     const own = nestedArrays.get(target.constructor) ?? new Map<string, () => Constructor>();
     own.set(String(property), elementType);
     nestedArrays.set(target.constructor, own);

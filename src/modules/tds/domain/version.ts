@@ -24,7 +24,13 @@ const TIMESTAMP_HINT = 'an ISO-8601 timestamp with a zone, e.g. 2025-11-18T02:02
 export function parseTimestamp(text: string): number | undefined {
   const m = TIMESTAMP.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0));
+  // Field by field: this runs for every queued item, and slice/map allocated twice per call.
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
   const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   const offsetMinutes = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || Number(m[11] ?? 0) > 59) {

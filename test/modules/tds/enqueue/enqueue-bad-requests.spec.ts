@@ -62,6 +62,18 @@ describeEachBackend('POST /api/tds/queue bad requests', (backend) => {
     }
   });
 
+  it('items that are arrays, not objects (nested validation alone once let [[]] through as an empty item)', async () => {
+    for (const items of [[[]], [productItem(0), [productItem(1)]]]) {
+      const res = await post({ items });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().details).toEqual(expect.arrayContaining([{ path: 'items', message: 'items must hold objects, not arrays' }]));
+    }
+    const payload = { ...productItem(2).payload, warehouses: [[{ warehouse_id: 'w1' }]] };
+    const res = await post({ items: [productItem(2, { payload })] });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details).toEqual(expect.arrayContaining([{ path: 'items[0].payload.warehouses', message: 'warehouses must hold objects, not arrays' }]));
+  });
+
   it('an unknown entity type', async () => {
     await expect422({ items: [productItem(0), productItem(1, { entityType: 'widget' })] }, [
       { path: 'items[1].entityType', message: expect.stringContaining('entityType must be a known entity type: product, customer') },
