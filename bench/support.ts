@@ -1,5 +1,6 @@
 /** What the benchmark suites share: settings from the environment, scratch databases, result rows. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -77,3 +78,42 @@ export async function stopBuiltApp(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
+
+/** Polls `check` every `intervalMs` until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitUntil(check: () => Promise<boolean>, what: string, intervalMs = 100, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux): a child's share of
+ * the two cores, which tells whether it or PostgreSQL is the bottleneck. 100 ticks per second
+ * is the kernel's USER_HZ on every Linux architecture Node runs on.
+ */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds so far of each PostgreSQL backend now connected to `client`'s database (the server on this host). */
+export async function backendCpu(client: Client): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, processCpuSeconds(pid));
+    } catch {
+      // the backend exited meanwhile
+    }
+  }
+  return cpu;
+}
+
+/** The backends' CPU between two backendCpu samples; one that exited before `after` is not counted. */
+export const backendCpuBetween = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0);

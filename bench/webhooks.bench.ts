@@ -2,7 +2,8 @@
  * Signed Zoho item webhooks over HTTP on loopback, against the built app running as its own
  * process (as in production), with autocannon as the load generator on the same 2 cores:
  *  - ingest alone (workers off): accepted deliveries/s and latency;
- *  - ingest while the workers apply the same deliveries;
+ *  - ingest while the workers apply the same deliveries: in one instance, and with the API and the
+ *    workers in two instances by role (TDS_ROLE=api, TDS_ROLE=worker,scheduler);
  *  - end-to-end lag (accepted → applied to the mirror) at a fixed 1,000 deliveries/s.
  * Every delivery is a distinct ~1.5 KB Zoho item (own id and version: none is a duplicate).
  * Each phase starts with a 2 s warm-up at the same load that is not counted.
@@ -53,13 +54,14 @@ export function itemBody(n: number, run: string): string {
   });
 }
 
-function startApp(url: string, port: number, workers: boolean) {
+function startApp(url: string, port: number, workers: boolean, role = 'all') {
   return startBuiltApp(port, {
     DATABASE_URL: url,
     TDS_API_KEYS: 'admin:bench-admin-key-0123456789',
     TDS_SOURCES_ZOHO_SECRETS: SECRET,
     TDS_WORKERS_ENABLED: String(workers),
     TDS_POLL_INTERVAL_MS: '200',
+    TDS_ROLE: role,
   });
 }
 
@@ -127,6 +129,27 @@ export async function waitDrained(client: Client, timeoutMs = 180_000): Promise<
   throw new Error('the queue did not drain');
 }
 
+/** Ingestion at full load while the workers apply what arrives, and whether they kept pace. */
+async function ingestWhileApplying(client: Client, port: number, run: string, topology: string): Promise<Row> {
+  const mixedStart = Date.now();
+  const mixed = await load(port, run, SECONDS, CONNECTIONS);
+  // Whether the workers kept pace, over the whole load (warm-up included): an ingest figure
+  // bought by starving the workers would show as a backlog here.
+  const { rows: pace } = await client.query(
+    `SELECT (SELECT count(*) FROM tds_sync_queue WHERE completed_at >= $1)::int AS applied,
+            (SELECT count(*) FROM tds_sync_queue WHERE status IN ('pending', 'retry'))::int AS backlog`,
+    [new Date(mixedStart)],
+  );
+  const mixedSeconds = (Date.now() - mixedStart) / 1000;
+  return {
+    benchmark: `webhook ingest (workers applying, ${topology})`,
+    backend: 'postgres',
+    value: Math.round(mixed.perSecond),
+    unit: 'deliveries/s',
+    detail: `p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, ${mixed.accepted} accepted, ${mixed.other} not 202; applied meanwhile ${Math.round(pace[0].applied / mixedSeconds)}/s, ${pace[0].backlog} left to apply at the end`,
+  };
+}
+
 export async function webhookBenchmarks(): Promise<Row[]> {
   return withDatabase(async (url) => {
     const rows: Row[] = [];
@@ -149,24 +172,20 @@ export async function webhookBenchmarks(): Promise<Row[]> {
     // The first phase's deliveries are applied first: this phase measures ingestion while the
     // workers apply what arrives meanwhile, not while they also work off a backlog.
     await waitDrained(client);
-    const mixedStart = Date.now();
-    const mixed = await load(port, 'b', SECONDS, CONNECTIONS);
-    // Whether the workers kept pace, over the whole load (warm-up included): an ingest figure
-    // bought by starving the workers would show as a backlog here.
-    const { rows: pace } = await client.query(
-      `SELECT (SELECT count(*) FROM tds_sync_queue WHERE completed_at >= $1)::int AS applied,
-              (SELECT count(*) FROM tds_sync_queue WHERE status IN ('pending', 'retry'))::int AS backlog`,
-      [new Date(mixedStart)],
-    );
-    const mixedSeconds = (Date.now() - mixedStart) / 1000;
-    rows.push({
-      benchmark: 'webhook ingest (workers applying)',
-      backend: 'postgres',
-      value: Math.round(mixed.perSecond),
-      unit: 'deliveries/s',
-      detail: `p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, ${mixed.accepted} accepted, ${mixed.other} not 202; applied meanwhile ${Math.round(pace[0].applied / mixedSeconds)}/s, ${pace[0].backlog} left to apply at the end`,
-    });
+    rows.push(await ingestWhileApplying(client, port, 'b', 'one instance (all roles)'));
     await waitDrained(client);
+    await stopBuiltApp(app);
+
+    // The same load on the deployment TDS_ROLE is for: the API in one process, the workers (and
+    // the relay and reactions) in another, so applying takes no time from the requests' event loop.
+    const workerPort = await freePort();
+    const worker = await startApp(url, workerPort, true, 'worker,scheduler');
+    app = await startApp(url, port, true, 'api');
+    rows.push(await ingestWhileApplying(client, port, 'd', 'api and worker instances (TDS_ROLE)'));
+    await waitDrained(client);
+    await stopBuiltApp(worker);
+    await stopBuiltApp(app);
+    app = await startApp(url, port, true);
 
     const lagStart = new Date();
     const steady = await load(port, 'c', SECONDS, 20, LAG_RATE);
