@@ -1,8 +1,7 @@
 /** Jest runs the TypeScript sources through swc; `.js` endings of relative imports map back to `.ts`. */
-// ESM-only packages Node 20 requires natively and Jest before Node 24.9 cannot, so they are
-// compiled to CommonJS: content-disposition (under @fastify/static, which serves Swagger UI) and
-// json-schema-ref-parser (under swagger-parser, which validates the OpenAPI document).
-const ESM_ONLY = '(content-disposition|@apidevtools/json-schema-ref-parser)';
+// An ESM-only package Node 20 requires natively and Jest before Node 24.9 cannot, so it is
+// compiled to CommonJS: json-schema-ref-parser (under swagger-parser, which validates the OpenAPI document).
+const ESM_ONLY = '(@apidevtools/json-schema-ref-parser)';
 
 module.exports = {
   testEnvironment: 'node',
