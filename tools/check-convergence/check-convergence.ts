@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { parseVersion } from '../../src/modules/tds/domain/version.js';
 import { checkConvergence, formatReport } from './convergence-checks.js';
 import type { TruthRecord } from './convergence-checks.js';
 
@@ -24,14 +25,11 @@ applied item, no change applied twice, every applied item has its event, invento
 in step with the mirror, and no work is left open (pending, retry, processing, dead letters,
 undispatched events).`;
 
-/** Versions as the API takes them: an integer, a digit string, or an ISO-8601 timestamp (epoch ms). */
+/** Versions as the API takes them (an integer, a digit string, an ISO-8601 timestamp with a zone), by the API's own rule. */
 function toVersion(value: unknown, line: number): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string') {
-    const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-    if (Number.isSafeInteger(parsed)) return parsed;
-  }
-  throw new Error(`truth line ${line}: version must be an integer or an ISO-8601 timestamp`);
+  const parsed = parseVersion(value);
+  if (!parsed.ok) throw new Error(`truth line ${line}: ${parsed.message}`);
+  return parsed.value;
 }
 
 function readTruth(path: string): TruthRecord[] {
