@@ -4,17 +4,7 @@ import { resolve } from 'node:path';
 import { appConfig } from '../../../src/shared/config/app.config.js';
 import { authConfig } from '../../../src/shared/config/auth.config.js';
 import { createTestApp } from '../../support/create-test-app.js';
-
-/** Runs a config factory against `env` only, as ConfigModule would at boot. */
-function withEnv<T>(env: Record<string, string>, load: () => T): T {
-  const previous = process.env;
-  process.env = { ...env };
-  try {
-    return load();
-  } finally {
-    process.env = previous;
-  }
-}
+import { withEnv } from '../../support/with-env.js';
 
 async function bootError(env: Record<string, string>): Promise<string> {
   const boot = createTestApp({ TDS_WORKERS_ENABLED: 'false', TDS_OUTBOX_RELAY_ENABLED: 'false', ...env });

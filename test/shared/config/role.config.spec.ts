@@ -3,19 +3,9 @@ import { jobsConfig } from '../../../src/shared/config/jobs.config.js';
 import { outboxConfig } from '../../../src/shared/config/outbox.config.js';
 import { pullConfig } from '../../../src/shared/config/pull.config.js';
 import { queueConfig } from '../../../src/shared/config/queue.config.js';
+import { withEnv } from '../../support/with-env.js';
 
 const roles = (value?: string) => [...instanceRoles(value === undefined ? {} : { TDS_ROLE: value })].sort();
-
-/** Runs a config factory against `env` only, as ConfigModule would at boot. */
-function withEnv<T>(env: Record<string, string>, load: () => T): T {
-  const previous = process.env;
-  process.env = { ...env };
-  try {
-    return load();
-  } finally {
-    process.env = previous;
-  }
-}
 
 describe('TDS_ROLE', () => {
   it('runs everything by default and for all', () => {
