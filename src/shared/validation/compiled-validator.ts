@@ -105,9 +105,9 @@ function compile(type: Function, options: PlainValidatorOptions): Check {
  * class's class-validator rules (the same constraint functions, called directly) tells a valid
  * value without building instances or error objects, which cost most of the time on a bulk
  * enqueue. Any other value goes to validatePlain, which decides and writes the errors, so they
- * stay exactly class-validator's. The check never accepts what validatePlain refuses; it leaves a
- * few odd values validatePlain accepts to it (a field named like an Object.prototype member under
- * `whitelist`, arrays inside a nested array), which test/…/fast-validator-equivalence.spec.ts shows.
+ * stay exactly class-validator's. The check never accepts what validatePlain refuses; it leaves an
+ * odd value validatePlain accepts to it (a field named like an Object.prototype member under
+ * `whitelist`), which test/…/fast-validator-equivalence.spec.ts shows.
  */
 export class PlainValidator<T extends object> {
   private readonly check: Check;
