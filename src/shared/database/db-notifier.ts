@@ -162,6 +162,7 @@ class PgListener implements ListenBackend {
   private retryTimer?: NodeJS.Timeout;
   private failures = 0;
   private closed = false;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly options: PostgresDataSourceOptions,
@@ -172,17 +173,29 @@ class PgListener implements ListenBackend {
 
   async listen(channel: string): Promise<void> {
     const client = await this.connection();
-    await client.query(`LISTEN ${channel}`);
+    await this.inTurn(() => client.query(`LISTEN ${channel}`));
   }
 
   async unlisten(channel: string): Promise<void> {
     // Without a connection there is nothing to undo, and a reconnect only restores channels
     // that still have subscribers.
+    const client = this.client;
+    if (!client) return;
     try {
-      await this.client?.query(`UNLISTEN ${channel}`);
+      await this.inTurn(() => client.query(`UNLISTEN ${channel}`));
     } catch (err) {
       this.logger.warn(`UNLISTEN ${channel} failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * One statement at a time on the shared connection: the services subscribe together at boot,
+   * and pg queues concurrent queries on a client only by a path it deprecates (gone in pg 9).
+   */
+  private inTurn<T>(statement: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(statement);
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
   async close(): Promise<void> {

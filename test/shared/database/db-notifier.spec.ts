@@ -1,6 +1,7 @@
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from '../../../src/shared/config/database.config.js';
 import { DatabaseInfo } from '../../../src/shared/database/database-info.js';
@@ -107,6 +108,29 @@ describeEachBackend('DbNotifier', (backend) => {
   });
 
   if (backend.kind === 'postgres') {
+    it('subscribes many channels at once one statement at a time on its connection (pg deprecates overlapping queries)', async () => {
+      const inFlight = new Map<Client, number>();
+      let overlapping = 0;
+      const query = Client.prototype.query;
+      const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+        const running = (inFlight.get(this) ?? 0) + 1;
+        inFlight.set(this, running);
+        if (running > 1) overlapping++;
+        const result = (query as (...a: unknown[]) => unknown).apply(this, args) as Promise<unknown>;
+        const done = () => inFlight.set(this, (inFlight.get(this) ?? 1) - 1);
+        result.then(done, done);
+        return result;
+      } as typeof query);
+      try {
+        const channels = ['tds_many_a', 'tds_many_b', 'tds_many_c', 'tds_many_d', 'tds_many_e'];
+        const unlistens = await Promise.all(channels.map((channel) => notifier.listen(channel, () => undefined)));
+        await Promise.all(unlistens.map((unlisten) => unlisten()));
+      } finally {
+        spy.mockRestore();
+      }
+      expect(overlapping).toBe(0);
+    });
+
     it('re-establishes its LISTEN connection after losing it', async () => {
       const received: string[] = [];
       const unlisten = await notifier.listen('tds_reconnect', (p) => received.push(p));
