@@ -1,14 +1,10 @@
 import { randomInt } from 'node:crypto';
+import { rows } from '../../tools/check-convergence/convergence-checks.js';
+import type { Queryable as Db } from '../../tools/check-convergence/convergence-checks.js';
 
-/** Anything that runs SQL: a TypeORM DataSource (rows) or a pg Pool/Client ({ rows }). */
-export interface Db {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
-export async function rows<T = Record<string, unknown>>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
-  const result = (await db.query(sql, params)) as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
+// The convergence checker's own SQL helper: a TypeORM DataSource (rows) or a pg Pool/Client ({ rows }).
+export { rows };
+export type { Db };
 
 export interface TestItem {
   entityType: string;

@@ -28,11 +28,11 @@ describe('TDS_ROLE', () => {
   });
 
   it('turns the loops of the roles an instance lacks off, whatever their own switches say', () => {
-    const api = withEnv({ TDS_ROLE: 'api', TDS_WORKERS_ENABLED: 'true' }, () => [queueConfig(), outboxConfig(), pullConfig(), jobsConfig()]);
+    const api = withEnv({ TDS_ROLE: 'api', TDS_WORKERS_ENABLED: 'true' }, () => [queueConfig(), outboxConfig(), pullConfig(), jobsConfig()] as const);
     expect([api[0].workersEnabled, api[1].relayEnabled, api[2].enabled, api[3].enabled]).toEqual([false, false, false, false]);
-    const worker = withEnv({ TDS_ROLE: 'worker' }, () => [queueConfig(), outboxConfig(), pullConfig(), jobsConfig()]);
+    const worker = withEnv({ TDS_ROLE: 'worker' }, () => [queueConfig(), outboxConfig(), pullConfig(), jobsConfig()] as const);
     expect([worker[0].workersEnabled, worker[1].relayEnabled, worker[2].enabled, worker[3].enabled]).toEqual([true, true, true, false]);
-    const scheduler = withEnv({ TDS_ROLE: 'scheduler' }, () => [queueConfig(), jobsConfig()]);
+    const scheduler = withEnv({ TDS_ROLE: 'scheduler' }, () => [queueConfig(), jobsConfig()] as const);
     expect([scheduler[0].workersEnabled, scheduler[1].enabled]).toEqual([false, true]);
     // Inside its role a loop can still be switched off.
     expect(withEnv({ TDS_ROLE: 'worker', TDS_WORKERS_ENABLED: 'false' }, () => queueConfig().workersEnabled)).toBe(false);
