@@ -240,6 +240,15 @@ async function tdsReactionsLag(client: Client, drainedAt: number): Promise<strin
   }
 }
 
+/** Until drained from `start`, then the CPU used, the correctness check and how far the reactions trailed. */
+async function tdsSettled(client: Client, start: number, cpu: () => Promise<CpuUsed>) {
+  const { applied, drained } = await tdsDrain(client, start);
+  const used = await cpu();
+  const drainedAt = performance.now();
+  await checkApplied(client, 'tds_entities');
+  return { applied, drained, used, reactions: await tdsReactionsLag(client, drainedAt) };
+}
+
 async function tdsEndToEnd(updates: Update[]): Promise<Timed> {
   const bodies = tdsBodies(updates);
   return withDatabase(async (url) => {
@@ -252,11 +261,7 @@ async function tdsEndToEnd(updates: Update[]): Promise<Timed> {
       const start = performance.now();
       await tdsEnqueue(port, bodies);
       const enqueued = seconds(start);
-      const { applied, drained } = await tdsDrain(client, start);
-      const used = await cpu();
-      const drainedAt = performance.now();
-      await checkApplied(client, 'tds_entities');
-      const reactions = await tdsReactionsLag(client, drainedAt);
+      const { applied, drained, used, reactions } = await tdsSettled(client, start, cpu);
       return {
         seconds: drained,
         detail:
@@ -302,11 +307,7 @@ async function tdsProcessing(updates: Update[]): Promise<Timed> {
         // earlier of that answer and the first batch's transaction (completed rows keep its start).
         const { rows } = await client.query(`SELECT extract(epoch FROM now() - min(started_at)) * 1000 AS ago FROM tds_sync_queue`);
         const start = Math.min(ready, rows[0].ago === null ? ready : performance.now() - Number(rows[0].ago));
-        const { applied, drained } = await tdsDrain(client, start);
-        const used = await cpu();
-        const drainedAt = performance.now();
-        await checkApplied(client, 'tds_entities');
-        const reactions = await tdsReactionsLag(client, drainedAt);
+        const { applied, drained, used, reactions } = await tdsSettled(client, start, cpu);
         return {
           seconds: drained,
           enqueueAlone,

@@ -91,12 +91,12 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig, rol
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
 
   const apiKeys = app.get(ApiKeyService);
-  const noApi = new DomainError('ROUTE.NOT_SERVED', 404, `This instance runs as ${roles.roles.join(',')}: it serves /health and /metrics only`);
+  const noApiMessage = `This instance runs as ${roles.roles.join(',')}: it serves /health and /metrics only`;
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     // The controllers are the same in every role; an instance without the api role refuses
     // their routes before anything else (a load balancer sends API traffic to api instances).
-    if (!roles.api && !servedWithoutApi(request.url)) return done(noApi);
+    if (!roles.api && !servedWithoutApi(request.url)) return done(new DomainError('ROUTE.NOT_SERVED', 404, noApiMessage));
     // The cheapest refusal first: a caller without the route's key is answered before a byte
     // of its body is read (ApiKeyGuard decides again after parsing, for every route).
     const access = routeConfigEntry<RouteAccess>(request, ROUTE_ACCESS);
